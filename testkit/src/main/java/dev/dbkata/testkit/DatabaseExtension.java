@@ -1,0 +1,136 @@
+package dev.dbkata.testkit;
+
+import java.lang.annotation.Annotation;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.PostgresConfig;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * Gives a test class the servers its {@code @With...} annotations declare.
+ *
+ * <p>Servers start before the class's first test and are held in the class's
+ * {@link ExtensionContext.Store}, which closes them after its last test (and after a failure of
+ * {@code @BeforeAll}). Before every test the topology is mended (see {@link Topology#heal()}) and,
+ * when the annotation asks, emptied. Tests and lifecycle methods receive the servers as
+ * parameters. {@code @Nested} classes use their enclosing class's servers unless they declare
+ * their own.
+ */
+public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DatabaseExtension.class);
+
+    /** One kind of topology: the annotation that asks for it and how to start it from that annotation. */
+    private record Kind<A extends Annotation, T extends Topology>(
+            Class<A> annotation, Function<A, Reset> reset, Function<A, Supplier<T>> starter) {
+    }
+
+    private static final List<Kind<?, ?>> KINDS = List.of(
+            new Kind<>(WithPostgres.class, WithPostgres::reset, a -> () -> PostgresCluster.start(Backends.current(),
+                    new ClusterSpec(0, 0, config(a.settings())), NodeRole.STANDALONE)),
+            new Kind<>(WithPostgresCluster.class, WithPostgresCluster::reset, a -> () -> PostgresCluster.start(
+                    Backends.current(), new ClusterSpec(a.replicas(), a.synchronousStandbys(), config(a.settings())),
+                    NodeRole.PRIMARY)),
+            new Kind<>(WithShards.class, WithShards::reset,
+                    a -> () -> PostgresShards.start(Backends.current(), a.count(), config(a.settings()))),
+            new Kind<>(WithRedis.class, WithRedis::reset, a -> () -> RedisServers.start(Backends.current(), a.count())));
+
+    private static final java.util.Map<Class<?>, String> ANNOTATION_FOR = java.util.Map.of(
+            PostgresNode.class, "@WithPostgres (or @WithPostgresCluster for its primary)",
+            PostgresCluster.class, "@WithPostgresCluster",
+            PostgresShards.class, "@WithShards",
+            RedisNode.class, "@WithRedis",
+            RedisServers.class, "@WithRedis");
+
+    private static PostgresConfig config(String[] settings) {
+        return PostgresConfig.withOverrides(PostgresConfig.parsePairs(settings));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        for (Kind<?, ?> kind : KINDS) {
+            startIfDeclared(kind, testClass, store);
+        }
+    }
+
+    private static <A extends Annotation, T extends Topology> void startIfDeclared(
+            Kind<A, T> kind, Class<?> testClass, ExtensionContext.Store store) {
+        Optional<A> declared = AnnotationSupport.findAnnotation(testClass, kind.annotation());
+        if (declared.isEmpty()) {
+            return;
+        }
+        A annotation = declared.get();
+        TopologyHolder<T> holder = new TopologyHolder<>(kind.starter().apply(annotation), kind.reset().apply(annotation));
+        // Stored before starting, so that the store closes whatever did start if starting fails.
+        store.put(kind.annotation(), holder);
+        holder.start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        for (Kind<?, ?> kind : KINDS) {
+            TopologyHolder<?> holder = store.get(kind.annotation(), TopologyHolder.class);
+            if (holder != null) {
+                holder.prepareForTest();
+            }
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        // Claims every testkit type, so that a missing annotation is explained below rather than
+        // reported as a parameter nobody can resolve.
+        return ANNOTATION_FOR.containsKey(parameter.getParameter().getType());
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        TopologyHolder<?> holder = holderFor(type, context);
+        if (holder == null) {
+            throw new ParameterResolutionException(context.getRequiredTestClass().getSimpleName() + " asks for a "
+                    + type.getSimpleName() + " but declares no such servers: annotate the class with "
+                    + ANNOTATION_FOR.get(type) + ".");
+        }
+        Topology topology = holder.current();
+        if (type == PostgresNode.class) {
+            return ((PostgresCluster) topology).primary();
+        }
+        if (type == RedisNode.class) {
+            return ((RedisServers) topology).node();
+        }
+        return topology;
+    }
+
+    /** Which declared topology provides a parameter of this type, if any. */
+    private static TopologyHolder<?> holderFor(Class<?> type, ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        if (type == PostgresNode.class) {
+            TopologyHolder<?> single = store.get(WithPostgres.class, TopologyHolder.class);
+            return single != null ? single : store.get(WithPostgresCluster.class, TopologyHolder.class);
+        }
+        if (type == PostgresCluster.class) {
+            return store.get(WithPostgresCluster.class, TopologyHolder.class);
+        }
+        if (type == PostgresShards.class) {
+            return store.get(WithShards.class, TopologyHolder.class);
+        }
+        if (type == RedisNode.class || type == RedisServers.class) {
+            return store.get(WithRedis.class, TopologyHolder.class);
+        }
+        return null;
+    }
+}

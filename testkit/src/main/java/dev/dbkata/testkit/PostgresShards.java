@@ -1,0 +1,87 @@
+package dev.dbkata.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.dbkata.testkit.backend.Backend;
+import dev.dbkata.testkit.backend.PostgresConfig;
+import dev.dbkata.testkit.backend.ServerProcess;
+
+/**
+ * Independent PostgreSQL servers that share nothing, for sharding: {@code shard0},
+ * {@code shard1}, ... A row written to one is on that one only.
+ */
+public final class PostgresShards implements Topology {
+
+    private final List<PostgresNode> shards;
+
+    private PostgresShards(List<PostgresNode> shards) {
+        this.shards = List.copyOf(shards);
+    }
+
+    static PostgresShards start(Backend backend, int count, PostgresConfig config) {
+        if (count < 1 || count > 16) {
+            throw new IllegalArgumentException("Between 1 and 16 shards, not " + count);
+        }
+        List<ServerProcess> servers = backend.startIndependentServers(count, "shard", config);
+        List<PostgresNode> nodes = new ArrayList<>();
+        servers.forEach(server -> nodes.add(new PostgresNode(server, NodeRole.SHARD)));
+        PostgresShards started = new PostgresShards(nodes);
+        try {
+            nodes.forEach(node -> node.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
+            return started;
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+    }
+
+    /** A shard by index, from 0, as in its name. */
+    public PostgresNode shard(int index) {
+        if (index < 0 || index >= shards.size()) {
+            throw new IllegalArgumentException("No shard" + index + ": there are " + shards.size()
+                    + ", numbered from 0");
+        }
+        return shards.get(index);
+    }
+
+    public List<PostgresNode> shards() {
+        return shards;
+    }
+
+    public int size() {
+        return shards.size();
+    }
+
+    public List<DataSource> dataSources() {
+        return shards.stream().map(PostgresNode::dataSource).toList();
+    }
+
+    @Override
+    public boolean heal() {
+        for (PostgresNode shard : shards) {
+            shard.thaw();
+            if (!shard.isRunning()) {
+                shard.restart();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void resetData() {
+        shards.parallelStream().forEach(DataReset::resetWritable);
+    }
+
+    @Override
+    public void close() {
+        shards.parallelStream().forEach(PostgresNode::close);
+    }
+
+    @Override
+    public String toString() {
+        return "shards " + shards;
+    }
+}

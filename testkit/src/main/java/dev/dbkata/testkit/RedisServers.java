@@ -1,0 +1,80 @@
+package dev.dbkata.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.dbkata.testkit.backend.Backend;
+
+/** One or more independent Redis servers: {@code redis0}, {@code redis1}, ... */
+public final class RedisServers implements Topology {
+
+    private final List<RedisNode> nodes;
+
+    private RedisServers(List<RedisNode> nodes) {
+        this.nodes = List.copyOf(nodes);
+    }
+
+    static RedisServers start(Backend backend, int count) {
+        if (count < 1 || count > 8) {
+            throw new IllegalArgumentException("Between 1 and 8 Redis servers, not " + count);
+        }
+        List<CompletableFuture<RedisNode>> starting = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "redis" + i;
+            starting.add(CompletableFuture.supplyAsync(() -> new RedisNode(backend.startRedis(name))));
+        }
+        List<RedisNode> nodes = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<RedisNode> future : starting) {
+            try {
+                nodes.add(future.join());
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            nodes.forEach(RedisNode::close);
+            throw failure.getCause() instanceof RuntimeException cause ? cause : failure;
+        }
+        return new RedisServers(nodes);
+    }
+
+    /** The first server. */
+    public RedisNode node() {
+        return nodes.get(0);
+    }
+
+    /** A server by index, from 0, as in its name. */
+    public RedisNode node(int index) {
+        if (index < 0 || index >= nodes.size()) {
+            throw new IllegalArgumentException("No redis" + index + ": there are " + nodes.size() + ", numbered from 0");
+        }
+        return nodes.get(index);
+    }
+
+    public List<RedisNode> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public boolean heal() {
+        for (RedisNode node : nodes) {
+            node.thaw();
+            if (!node.isRunning()) {
+                node.restart();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void resetData() {
+        nodes.forEach(RedisNode::flush);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisNode::close);
+    }
+}

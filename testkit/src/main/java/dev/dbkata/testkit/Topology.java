@@ -1,0 +1,19 @@
+package dev.dbkata.testkit;
+
+/** A set of servers that the extension keeps for a test class and mends between tests. */
+interface Topology extends AutoCloseable {
+
+    /**
+     * Undoes the faults a test left behind: thaws frozen servers, restarts crashed ones, resumes
+     * paused replay.
+     *
+     * @return false when only starting a new topology can restore it (a replica was promoted)
+     */
+    boolean heal();
+
+    /** Removes what tests wrote: databases, schemas, roles, settings, statistics. */
+    void resetData();
+
+    @Override
+    void close();
+}

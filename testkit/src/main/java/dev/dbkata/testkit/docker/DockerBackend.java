@@ -1,0 +1,225 @@
+package dev.dbkata.testkit.docker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+import dev.dbkata.testkit.backend.Backend;
+import dev.dbkata.testkit.backend.BackendUnavailableException;
+import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.PortReservation;
+import dev.dbkata.testkit.backend.PostgresConfig;
+import dev.dbkata.testkit.backend.ServerProcess;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+
+/**
+ * Servers in Docker containers from the stock {@code postgres} and {@code redis} images.
+ *
+ * <p>Unlike the embedded backend, a cluster cannot be cloned before anything runs: the image
+ * creates its data directory inside the container. So the primary starts first, and each replica
+ * then clones it over the topology's private network with {@code pg_basebackup}, all replicas at
+ * once. Apart from that, the servers behave as the embedded ones do: same settings in
+ * {@code postgresql.conf}, fixed ports on 127.0.0.1, same fault semantics.
+ *
+ * <p>Constructing this backend contacts no daemon; the first topology does.
+ */
+public final class DockerBackend implements Backend {
+
+    private final ContainerDefinitions definitions;
+    private volatile boolean daemonChecked;
+
+    /** Images from {@code -Dkata.docker.postgres.image} and {@code -Dkata.docker.redis.image}, or the defaults. */
+    public DockerBackend() {
+        this(ContainerImages.fromSystemProperties());
+    }
+
+    public DockerBackend(ContainerImages images) {
+        this.definitions = new ContainerDefinitions(images);
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public List<ServerProcess> startCluster(ClusterSpec spec) {
+        requireLocalDaemon();
+        SharedResource<Network> network = new SharedResource<>(Network.newNetwork());
+        List<ContainerServer> nodes = new ArrayList<>();
+        // The topology holds a lease of its own while it is built, so the network is removed on
+        // every path: with the last node to close, or right here if no node got that far.
+        SharedResource<Network>.Lease building = network.lease();
+        try {
+            ContainerServer primary = newNode(nodes, ClusterSpec.PRIMARY, ReadinessCheck.POSTGRES, network,
+                    hostPort -> definitions.clusterPrimary(hostPort, spec, network.get()));
+            primary.start();
+            List<ContainerServer> replicas = new ArrayList<>();
+            for (String replicaName : spec.replicaNames()) {
+                replicas.add(newNode(nodes, replicaName, ReadinessCheck.POSTGRES, network,
+                        hostPort -> definitions.replica(replicaName, hostPort, network.get())));
+            }
+            startInParallel(replicas);
+            return List.copyOf(nodes);
+        } catch (RuntimeException e) {
+            closeAll(nodes, e);
+            throw e;
+        } finally {
+            building.close();
+        }
+    }
+
+    @Override
+    public List<ServerProcess> startIndependentServers(int count, String prefix, PostgresConfig config) {
+        requireLocalDaemon();
+        List<ContainerServer> nodes = new ArrayList<>();
+        try {
+            for (String name : independentServerNames(count, prefix)) {
+                newNode(nodes, name, ReadinessCheck.POSTGRES, null,
+                        hostPort -> definitions.standalonePostgres(name, hostPort, config));
+            }
+            startInParallel(nodes);
+            return List.copyOf(nodes);
+        } catch (RuntimeException e) {
+            closeAll(nodes, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public ServerProcess startRedis(String name) {
+        requireLocalDaemon();
+        List<ContainerServer> nodes = new ArrayList<>();
+        try {
+            ContainerServer redis = newNode(nodes, name, ReadinessCheck.REDIS, null,
+                    hostPort -> definitions.redis(name, hostPort));
+            redis.start();
+            return redis;
+        } catch (RuntimeException e) {
+            closeAll(nodes, e);
+            throw e;
+        }
+    }
+
+    /** The names the {@link Backend} contract gives independent servers, counted from 1 like the replicas. */
+    static List<String> independentServerNames(int count, String prefix) {
+        if (count < 1) {
+            throw new IllegalArgumentException("At least one server is needed, not " + count);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add(prefix + i);
+        }
+        return names;
+    }
+
+    /**
+     * Reserves the node's host port, defines its container around it and adds it to
+     * {@code nodes} (so that a later failure closes it). Nothing is started yet.
+     *
+     * @param network the topology's network, or {@code null} for a node that needs none
+     */
+    private static ContainerServer newNode(List<ContainerServer> nodes, String name, ReadinessCheck readiness,
+            SharedResource<Network> network, IntFunction<GenericContainer<?>> definition) {
+        PortReservation port = PortReservation.reserve();
+        try {
+            GenericContainer<?> container = definition.apply(port.port());
+            AutoCloseable lease = network == null ? () -> { } : network.lease();
+            ContainerServer node = new ContainerServer(name, container, port, readiness, lease);
+            nodes.add(node);
+            return node;
+        } catch (RuntimeException e) {
+            port.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts every server at once and waits for all of them, so that the first failure is not
+     * reported while others are still half-started. One thread per server: the common pool has a
+     * single thread on a two-core machine, and each start mostly waits on Docker.
+     */
+    private static void startInParallel(List<ContainerServer> servers) {
+        if (servers.isEmpty()) {
+            return;
+        }
+        ExecutorService starter = Executors.newFixedThreadPool(servers.size(), task -> {
+            Thread thread = new Thread(task, "dbkata-docker-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (ContainerServer server : servers) {
+                starts.add(starter.submit(server::start));
+            }
+            RuntimeException failure = null;
+            for (Future<?> start : starts) {
+                RuntimeException problem = outcomeOf(start);
+                if (problem != null && failure == null) {
+                    failure = problem;
+                } else if (problem != null) {
+                    failure.addSuppressed(problem);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    private static RuntimeException outcomeOf(Future<?> start) {
+        try {
+            start.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException runtime
+                    ? runtime : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("Interrupted while servers were starting", e);
+        }
+    }
+
+    private static void closeAll(List<ContainerServer> nodes, RuntimeException failure) {
+        for (ContainerServer node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Ports are published on the daemon's 127.0.0.1 and tests connect to this machine's, so the
+     * two must be the same machine. Fails before any container exists rather than with a
+     * readiness timeout a minute later.
+     */
+    private void requireLocalDaemon() {
+        if (daemonChecked) {
+            return;
+        }
+        String dockerHost;
+        try {
+            dockerHost = DockerClientFactory.instance().dockerHostIpAddress();
+        } catch (IllegalStateException e) {
+            throw new BackendUnavailableException("The docker backend was chosen, but Testcontainers found no usable"
+                    + " Docker environment: " + e.getMessage() + ". Run without Docker: -Dkata.backend=embedded.", e);
+        }
+        if (!LoopbackPorts.isLocalDaemon(dockerHost)) {
+            throw new BackendUnavailableException("The docker backend publishes every server on 127.0.0.1 of the Docker"
+                    + " host, but the Docker host here is " + dockerHost + ", not this machine (a remote daemon, or"
+                    + " this JVM runs in a container). Use a local Docker daemon, or run without Docker: -Dkata.backend=embedded.");
+        }
+        daemonChecked = true;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.dbkata.testkit.docker;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Host-side port rules of the docker backend.
+ *
+ * <p>Every container is published on a port the testkit reserved itself, on 127.0.0.1 only.
+ * Letting Docker choose would be simpler, but Docker picks a new random port each time a stopped
+ * container is started again, and a restarted server must keep its address: clients, pools and
+ * the exercises' assertions hold on to it. Loopback keeps the password-less servers off the
+ * network.
+ */
+final class LoopbackPorts {
+
+    static final String LOOPBACK = "127.0.0.1";
+
+    private static final Set<String> LOCAL_DOCKER_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1");
+
+    private LoopbackPorts() {
+    }
+
+    /** A port binding as Docker (and Testcontainers' {@code setPortBindings}) reads it. */
+    static String binding(int hostPort, int containerPort) {
+        if (hostPort < 1 || hostPort > 65_535 || containerPort < 1 || containerPort > 65_535) {
+            throw new IllegalArgumentException("Ports are 1-65535, not " + hostPort + " and " + containerPort);
+        }
+        return LOOPBACK + ":" + hostPort + ":" + containerPort;
+    }
+
+    /**
+     * Whether ports published on the daemon's loopback are this JVM's loopback. That holds for a
+     * local daemon and for Docker Desktop, which forwards them to the host; it does not for a
+     * remote daemon, or for a JVM that itself runs in a container next to the daemon.
+     *
+     * @param dockerHost the address Testcontainers reaches published ports on
+     */
+    static boolean isLocalDaemon(String dockerHost) {
+        if (dockerHost == null) {
+            return false;
+        }
+        String host = dockerHost.trim().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return LOCAL_DOCKER_HOSTS.contains(host);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.dbkata.testkit.docker;
+
+import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.PostgresConfig;
+
+/**
+ * The text that turns stock {@code postgres} containers into the kata's primaries and replicas:
+ * configuration lines and the shell scripts that write them.
+ *
+ * <p>Everything here is a pure function of the topology, kept apart from the Docker calls so it
+ * can be checked (and the scripts run) on machines that have no Docker daemon.
+ *
+ * <p>Settings always go into {@code postgresql.conf}, never onto the {@code postgres} command
+ * line: a command-line setting silently beats {@code ALTER SYSTEM}, and tuning exercises rely on
+ * {@code ALTER SYSTEM} working as in production.
+ */
+final class PostgresContainerPlan {
+
+    /** The port PostgreSQL listens on inside every container; only the host side differs. */
+    static final int POSTGRES_PORT = 5432;
+
+    /** The name replicas resolve to reach the primary on the topology's network. */
+    static final String PRIMARY_ALIAS = ClusterSpec.PRIMARY;
+
+    /**
+     * Where the primary's one-off setup script goes. The image runs the files of this folder only
+     * when it has just created a fresh cluster, which is exactly when the settings must be written:
+     * a restarted container keeps them from its first start.
+     */
+    static final String INIT_SCRIPT_PATH = "/docker-entrypoint-initdb.d/50-dbkata-settings.sh";
+
+    /**
+     * A replica's data directory. It lives in the container's own filesystem rather than in the
+     * image's volume, so that it survives {@code docker stop}/{@code start} with the container and
+     * disappears with it.
+     */
+    static final String REPLICA_DATA_DIRECTORY = "/tmp/pgdata";
+
+    /** How many times a replica asks the primary for a base backup, a second apart, before giving up. */
+    static final int BASE_BACKUP_ATTEMPTS = 60;
+
+    private static final String HEREDOC_END = "DBKATA_SETTINGS_END";
+
+    private PostgresContainerPlan() {
+    }
+
+    /**
+     * The lines every containerised server gets: the kata's settings, and listening on all
+     * interfaces, because inside a container the clients (the host's port forwarder, replicas on
+     * the topology network) never arrive on loopback.
+     */
+    static String serverSettings(PostgresConfig config) {
+        return config.asConfigFile() + "listen_addresses = " + PostgresConfig.quote("*") + "\n";
+    }
+
+    /**
+     * The primary's lines: the shared ones plus which standbys a commit waits for. The line is
+     * written even when empty, so that an asynchronous cluster says so explicitly, as the embedded
+     * backend's primaries do.
+     */
+    static String clusterPrimarySettings(ClusterSpec spec) {
+        return serverSettings(spec.config())
+                + "synchronous_standby_names = " + PostgresConfig.quote(spec.synchronousStandbyNames()) + "\n";
+    }
+
+    /**
+     * The lines a replica adds on top of what it copied from the primary. The copy carries the
+     * primary's {@code synchronous_standby_names}; a standby never has standbys of its own, and a
+     * leftover value would make it wait for them once promoted.
+     */
+    static String replicaSettings(String replicaName) {
+        return "primary_conninfo = "
+                + PostgresConfig.quote(ClusterSpec.primaryConninfo(PRIMARY_ALIAS, POSTGRES_PORT, replicaName)) + "\n"
+                + "synchronous_standby_names = ''\n";
+    }
+
+    /**
+     * The script for {@link #INIT_SCRIPT_PATH}. Besides the settings it lets replicas in: the
+     * image's {@code POSTGRES_HOST_AUTH_METHOD} line covers {@code all} databases, which in
+     * {@code pg_hba.conf} does not include replication connections.
+     */
+    static String primaryInitScript(String settings) {
+        return "#!/bin/sh\n"
+                + "# Written by the dbkata testkit. The image runs this once, right after initdb.\n"
+                + "set -eu\n"
+                + appendBlock("\"$PGDATA/postgresql.conf\"", settings)
+                + "echo 'host replication all all trust' >> \"$PGDATA/pg_hba.conf\"\n";
+    }
+
+    /** The command of a replica container: its script, run by {@code sh} as the container's main process. */
+    static String[] replicaCommand(String replicaName) {
+        return new String[] {"sh", "-c", replicaScript(replicaName, REPLICA_DATA_DIRECTORY)};
+    }
+
+    /**
+     * A replica's main process: clone the primary once, then run PostgreSQL in the foreground.
+     *
+     * <p>Docker runs the same command again when a stopped or killed container is started, so the
+     * clone is guarded: it happens only while {@code dataDirectory/PG_VERSION} is missing. The
+     * backup is taken into a staging folder and renamed into place only once it is complete and
+     * configured, so a container killed half-way through cloning starts over instead of running
+     * a half-copied data directory. The primary may still be finishing its own start, or be out of
+     * WAL senders while several replicas clone at once, hence the bounded retry.
+     *
+     * @param dataDirectory where the data directory goes; tests point it at a temporary folder
+     */
+    static String replicaScript(String replicaName, String dataDirectory) {
+        return "set -eu\n"
+                + "data=" + shellQuote(dataDirectory) + "\n"
+                + "staging=\"$data.partial\"\n"
+                + "export PGCONNECT_TIMEOUT=2\n"
+                + "if [ ! -f \"$data/PG_VERSION\" ]; then\n"
+                + "  attempt=1\n"
+                + "  until rm -rf \"$staging\" && pg_basebackup -h " + PRIMARY_ALIAS + " -p " + POSTGRES_PORT
+                + " -U postgres -D \"$staging\" -X stream --checkpoint=fast; do\n"
+                + "    if [ \"$attempt\" -ge " + BASE_BACKUP_ATTEMPTS + " ]; then\n"
+                + "      echo \"dbkata: no base backup from " + PRIMARY_ALIAS + " after $attempt attempts, giving up\" >&2\n"
+                + "      exit 1\n"
+                + "    fi\n"
+                + "    attempt=$((attempt + 1))\n"
+                + "    sleep 1\n"
+                + "  done\n"
+                + "  chmod 700 \"$staging\"\n"
+                + "  touch \"$staging/standby.signal\"\n"
+                + appendBlock("\"$staging/postgresql.conf\"", replicaSettings(replicaName))
+                + "  rm -rf \"$data\"\n"
+                + "  mv \"$staging\" \"$data\"\n"
+                + "fi\n"
+                + "exec postgres -D \"$data\"\n";
+    }
+
+    /**
+     * Shell that appends {@code lines} verbatim to {@code target}. The here-document's end
+     * marker is quoted, so the shell expands nothing inside it: a value such as {@code $user} or
+     * a backquote reaches the file as written.
+     */
+    private static String appendBlock(String target, String lines) {
+        String body = lines.endsWith("\n") ? lines : lines + "\n";
+        if (body.lines().anyMatch(HEREDOC_END::equals)) {
+            throw new IllegalArgumentException("A settings line reads " + HEREDOC_END + ", which would end the script's"
+                    + " settings block early");
+        }
+        return "cat >> " + target + " <<'" + HEREDOC_END + "'\n" + body + HEREDOC_END + "\n";
+    }
+
+    /** Quotes a word for POSIX sh: single quotes, with each inner one closed, escaped and reopened. */
+    static String shellQuote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+}

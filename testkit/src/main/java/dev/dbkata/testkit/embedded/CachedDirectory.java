@@ -1,0 +1,48 @@
+package dev.dbkata.testkit.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A directory in the cache that is built once and then only read, safely shared by JVMs that
+ * race to build it: each builds into a private folder and renames it into place atomically; the
+ * loser throws its copy away.
+ */
+final class CachedDirectory {
+
+    /** Builds the content of a cache directory into the (empty) folder it is given. */
+    @FunctionalInterface
+    interface Builder {
+        void buildInto(Path emptyFolder) throws IOException;
+    }
+
+    private CachedDirectory() {
+    }
+
+    static Path obtain(Path target, Builder builder) {
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        Path scratch = target.resolveSibling(target.getFileName() + ".building-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(scratch);
+            builder.buildInto(scratch);
+            try {
+                Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException lostTheRace) {
+                FileTrees.deleteQuietly(scratch);
+            }
+            return target;
+        } catch (IOException e) {
+            FileTrees.deleteQuietly(scratch);
+            throw new UncheckedIOException("Could not prepare " + target + ": " + e.getMessage()
+                    + ". Check free space and permissions there, or move the cache with -Dkata.cache.dir=...", e);
+        }
+    }
+}

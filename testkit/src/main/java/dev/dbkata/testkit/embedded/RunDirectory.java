@@ -1,0 +1,147 @@
+package dev.dbkata.testkit.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The folder in which this JVM keeps the data of the servers it runs, and the guarantees that no
+ * server outlives it:
+ * <ol>
+ *   <li>a shutdown hook stops every server still open when the JVM exits normally or is
+ *       terminated;</li>
+ *   <li>a watchdog process, started once, stops them within about a second if the JVM dies
+ *       without running its hooks ({@code kill -9}, a crash);</li>
+ *   <li>at start, the {@link Reaper} stops servers of earlier JVMs that are gone, in case even the
+ *       watchdog could not (it was killed too, or the machine rebooted mid-run).</li>
+ * </ol>
+ */
+final class RunDirectory {
+
+    private static final System.Logger LOG = System.getLogger(RunDirectory.class.getName());
+    private static volatile RunDirectory current;
+
+    private final Path root;
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger topologies = new AtomicInteger();
+
+    private RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    static RunDirectory current() {
+        RunDirectory found = current;
+        if (found == null) {
+            synchronized (RunDirectory.class) {
+                if (current == null) {
+                    current = create();
+                }
+                found = current;
+            }
+        }
+        return found;
+    }
+
+    private static RunDirectory create() {
+        Path runRoot = KataDirectories.runRoot();
+        ProcessHandle self = ProcessHandle.current();
+        Instant started = self.info().startInstant().orElse(Instant.EPOCH);
+        Path root = runRoot.resolve("run-" + self.pid() + "-" + started.toEpochMilli());
+        try {
+            Files.createDirectories(root);
+            Files.writeString(root.resolve(Reaper.OWNER_FILE), self.pid() + " " + started.toEpochMilli() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the folder for database servers, " + root + ": "
+                    + e.getMessage() + ". Free some space or point -Dkata.run.dir at a writable folder.", e);
+        }
+        int reaped = new Reaper(runRoot).reapAbandonedRuns(root);
+        if (reaped > 0) {
+            LOG.log(Level.INFO, "Stopped servers left by {0} earlier test JVM(s) that died without cleaning up", reaped);
+        }
+        RunDirectory run = new RunDirectory(root);
+        Runtime.getRuntime().addShutdownHook(new Thread(run::closeEverything, "dbkata-shutdown"));
+        if (!"false".equals(System.getProperty("kata.watchdog"))) {
+            startWatchdog(self.pid(), root);
+        }
+        return run;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** A fresh, empty folder for one node; topology ids keep names apart across restarts. */
+    Path newNodeFolder(String topologyId, String nodeName) {
+        Path folder = root.resolve(topologyId + "-" + nodeName);
+        try {
+            return Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    String newTopologyId() {
+        return "t" + topologies.incrementAndGet();
+    }
+
+    /** Remembers a server so that the shutdown hook closes it if nobody else does. */
+    void track(AutoCloseable server) {
+        open.add(server);
+    }
+
+    void untrack(AutoCloseable server) {
+        open.remove(server);
+    }
+
+    private void closeEverything() {
+        List<AutoCloseable> servers = new ArrayList<>(open);
+        servers.parallelStream().forEach(server -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                // Best effort at exit; the watchdog and the reaper catch what remains.
+            }
+        });
+        FileTrees.deleteQuietly(root);
+    }
+
+    /**
+     * Starts a small shell process that waits for this JVM to disappear and then stops whatever
+     * it left running in {@code root}. It runs in its own session so that the signal that killed
+     * the JVM's process group does not kill it too.
+     */
+    private static void startWatchdog(long jvmPid, Path root) {
+        if (!Platform.isLinux() && !Platform.isMac()) {
+            return;
+        }
+        try (InputStream script = RunDirectory.class.getResourceAsStream("watchdog.sh")) {
+            if (script == null) {
+                throw new IllegalStateException("watchdog.sh is missing from the testkit jar");
+            }
+            String body = new String(script.readAllBytes(), StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
+                command.add("setsid");
+            }
+            command.addAll(List.of("sh", "-c", body, "dbkata-watchdog", Long.toString(jvmPid), root.toString()));
+            new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not start the watchdog ({0}); servers of a JVM killed with kill -9"
+                    + " will be stopped by the next run instead", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.dbkata.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/** Runs small test classes through the JUnit engine and checks what the extension did around them. */
+class ExtensionLifecycleTest {
+
+    static final List<Integer> PORTS = new ArrayList<>();
+    static final List<Integer> REDIS_PORTS = new ArrayList<>();
+
+    @WithPostgres
+    @WithRedis
+    static class UsesServers {
+        @Test
+        void first(PostgresNode postgres, RedisNode redis) {
+            PORTS.add(postgres.port());
+            REDIS_PORTS.add(redis.port());
+        }
+
+        @Test
+        void second(PostgresNode postgres) {
+            PORTS.add(postgres.port());
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            void seesTheSameServer(PostgresNode postgres) {
+                PORTS.add(postgres.port());
+            }
+        }
+    }
+
+    @WithPostgres
+    static class FailsInBeforeAll {
+        @BeforeAll
+        static void recordThenFail(PostgresNode postgres) {
+            PORTS.add(postgres.port());
+            throw new IllegalStateException("set-up broke");
+        }
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    static class AsksForUndeclaredServers {
+        @Test
+        @org.junit.jupiter.api.extension.ExtendWith(DatabaseExtension.class)
+        void wantsAServer(PostgresNode postgres) {
+        }
+    }
+
+    private static Events run(Class<?> testClass) {
+        PORTS.clear();
+        REDIS_PORTS.clear();
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @DisplayName("one server per class, shared by its tests and @Nested tests, stopped after the class")
+    void serversLiveAsLongAsTheirClass() {
+        Events events = run(UsesServers.class);
+
+        events.assertStatistics(stats -> stats.succeeded(3).failed(0));
+        int postgresPort = PORTS.get(0);
+        int redisPort = REDIS_PORTS.get(0);
+        assertThat(PORTS).as("every test, nested ones too, gets the class's one PostgreSQL")
+                .containsExactly(postgresPort, postgresPort, postgresPort);
+        assertThat(listening(postgresPort)).as("PostgreSQL must stop after the class").isFalse();
+        assertThat(listening(redisPort)).as("Redis must stop after the class").isFalse();
+    }
+
+    @Test
+    @DisplayName("servers are stopped when @BeforeAll fails")
+    void serversStopWhenSetUpFails() {
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailsInBeforeAll.class)).execute()
+                .containerEvents().assertStatistics(stats -> stats.failed(1));
+
+        assertThat(PORTS).hasSize(1);
+        assertThat(listening(PORTS.get(0))).isFalse();
+    }
+
+    @Test
+    @DisplayName("a parameter without a matching annotation fails with what to add")
+    void undeclaredServersAreExplained() {
+        Events events = run(AsksForUndeclaredServers.class);
+
+        events.assertStatistics(stats -> stats.failed(1));
+        assertThat(events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow().getMessage())
+                .contains("declares no such servers").contains("@WithPostgres");
+    }
+}

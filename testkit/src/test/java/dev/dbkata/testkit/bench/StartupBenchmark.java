@@ -1,0 +1,64 @@
+package dev.dbkata.testkit.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.dbkata.testkit.Backends;
+import dev.dbkata.testkit.Postgres;
+import dev.dbkata.testkit.Redis;
+
+/**
+ * Measures how long the testkit takes to hand out ready servers: the figures in README.
+ *
+ * <p>Run it with {@code ./mvnw -q -pl testkit test-compile exec:exec@startup-benchmark}. The first
+ * start of a JVM pays for class loading and, on a fresh machine, for unpacking the binaries and
+ * running {@code initdb} once; it is reported apart. "Ready" means: accepts connections, has
+ * {@code pg_stat_statements}, and for a cluster every replica streams and has replayed all WAL.
+ */
+public final class StartupBenchmark {
+
+    private static final int RUNS = Integer.getInteger("runs", 7);
+
+    private StartupBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        System.out.println("backend: " + Backends.currentName() + " (" + Backends.reason() + "), "
+                + Runtime.getRuntime().availableProcessors() + " cores, " + RUNS + " runs each");
+        long first = time(() -> Postgres.server().start());
+        System.out.printf("first server of the JVM (class loading, cache check): %d ms%n", first);
+        report("one PostgreSQL server ready", measure(() -> Postgres.server().start()));
+        report("primary + 2 streaming replicas ready", measure(() -> Postgres.cluster().withReplicas(2).start()));
+        report("one Redis server ready", measure(() -> Redis.server().start()));
+    }
+
+    private static List<Long> measure(Supplier<? extends AutoCloseable> start) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            millis.add(time(start));
+        }
+        Collections.sort(millis);
+        return millis;
+    }
+
+    /** Milliseconds until {@code start} returned; stopping the servers is not counted. */
+    private static long time(Supplier<? extends AutoCloseable> start) {
+        long begin = System.nanoTime();
+        AutoCloseable servers = start.get();
+        long elapsed = (System.nanoTime() - begin) / 1_000_000;
+        try {
+            servers.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return elapsed;
+    }
+
+    private static void report(String what, List<Long> sorted) {
+        System.out.printf("%-40s min %5d ms   median %5d ms   max %5d ms%n", what + ":",
+                sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+    }
+
+}

@@ -1,0 +1,119 @@
+package dev.dbkata.testkit.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.PostgresConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+
+/** The containers as defined before start; defining them needs no Docker daemon. */
+class ContainerDefinitionsTest {
+
+    private static final PostgresConfig DEFAULTS = PostgresConfig.withOverrides(Map.of());
+
+    private final ContainerDefinitions definitions = new ContainerDefinitions(ContainerImages.from(Map.<String, String>of()::get));
+    private final Network network = Network.newNetwork();
+
+    @AfterEach
+    void closeNetwork() {
+        // Never created, as nothing started; closing must not need Docker either.
+        network.close();
+    }
+
+    @Test
+    @DisplayName("the primary: trusted access, on the cluster network as 'primary', on its reserved loopback port")
+    void clusterPrimary() {
+        GenericContainer<?> primary = definitions.clusterPrimary(25_001, new ClusterSpec(2, 1, DEFAULTS), network);
+
+        assertThat(imageNameOf(primary)).isEqualTo("postgres:17");
+        assertThat(primary.getPortBindings()).containsExactly("127.0.0.1:25001:5432/tcp");
+        assertThat(primary.getNetwork()).isSameAs(network);
+        assertThat(primary.getNetworkAliases()).contains("primary");
+        assertThat(primary.getEnvMap()).containsEntry("POSTGRES_HOST_AUTH_METHOD", "trust");
+        assertThat(primary.getCommandParts()).as("the image's own postgres command").isEmpty();
+        assertThat(primary.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "primary");
+        assertThat(primary.getShmSize()).isEqualTo(ContainerDefinitions.POSTGRES_SHARED_MEMORY_BYTES);
+    }
+
+    @Test
+    @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network")
+    void replica() {
+        GenericContainer<?> replica = definitions.replica("replica2", 25_002, network);
+
+        assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:5432/tcp");
+        assertThat(replica.getNetwork()).isSameAs(network);
+        assertThat(replica.getNetworkAliases()).doesNotContain("primary");
+        assertThat(replica.getCommandParts()).containsExactly(PostgresContainerPlan.replicaCommand("replica2"));
+        assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
+        assertThat(usersSetBy(replica)).containsExactly("postgres");
+    }
+
+    @Test
+    @DisplayName("an independent server: no network, no replication peers")
+    void standalone() {
+        GenericContainer<?> shard = definitions.standalonePostgres("shard1", 25_003, DEFAULTS);
+
+        assertThat(shard.getPortBindings()).containsExactly("127.0.0.1:25003:5432/tcp");
+        assertThat(shard.getNetwork()).isNull();
+        assertThat(shard.getEnvMap()).containsEntry("POSTGRES_HOST_AUTH_METHOD", "trust");
+        assertThat(shard.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "shard1");
+    }
+
+    @Test
+    @DisplayName("Redis: the no-persistence command, on its reserved loopback port")
+    void redis() {
+        GenericContainer<?> redis = definitions.redis("cache", 25_004);
+
+        assertThat(imageNameOf(redis)).isEqualTo("redis:7");
+        assertThat(redis.getPortBindings()).containsExactly("127.0.0.1:25004:6379/tcp");
+        assertThat(redis.getCommandParts()).containsExactly(RedisContainerPlan.command());
+    }
+
+    @Test
+    @DisplayName("an overridden image is the one used")
+    void imageOverride() {
+        ContainerDefinitions mirrored = new ContainerDefinitions(ContainerImages.from(
+                Map.of(ContainerImages.POSTGRES_PROPERTY, "postgres:17.6-bookworm")::get));
+
+        assertThat(imageNameOf(mirrored.standalonePostgres("shard1", 25_005, DEFAULTS)))
+                .isEqualTo("postgres:17.6-bookworm");
+    }
+
+    /**
+     * The image a container was defined with. {@code getDockerImageName()} would resolve (and so
+     * pull) the image, which needs a daemon; the unresolved reference only shows in the image's
+     * description, so this reads it from there.
+     */
+    private static String imageNameOf(GenericContainer<?> container) {
+        Matcher name = Pattern.compile("imageName=([^,)]+)").matcher(container.getImage().toString());
+        assertThat(name.find()).as("image description %s names the image", container.getImage()).isTrue();
+        return name.group(1);
+    }
+
+    /** Applies the container's create-command modifiers to a stand-in and reports the users they set. */
+    private static List<String> usersSetBy(GenericContainer<?> container) {
+        List<String> users = new ArrayList<>();
+        CreateContainerCmd[] self = new CreateContainerCmd[1];
+        self[0] = (CreateContainerCmd) Proxy.newProxyInstance(CreateContainerCmd.class.getClassLoader(),
+                new Class<?>[] {CreateContainerCmd.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("withUser")) {
+                        users.add((String) args[0]);
+                    }
+                    return method.getReturnType().isInstance(self[0]) ? self[0] : null;
+                });
+        container.getCreateContainerCmdModifiers().forEach(modifier -> modifier.modify(self[0]));
+        return users;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.dbkata.testkit.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RedisContainerPlanTest {
+
+    @Test
+    @DisplayName("Redis runs without snapshots or an append-only file, and accepts forwarded clients")
+    void command() {
+        assertThat(RedisContainerPlan.command())
+                .containsExactly("redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no");
+    }
+}

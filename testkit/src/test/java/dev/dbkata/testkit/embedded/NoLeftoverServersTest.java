@@ -1,0 +1,131 @@
+package dev.dbkata.testkit.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.dbkata.testkit.Waits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A JVM killed with {@code kill -9} runs no shutdown hook. Its servers must still go: at once
+ * through the watchdog, or, if that was disabled or killed too, at the next start through the
+ * reaper.
+ */
+class NoLeftoverServersTest {
+
+    private final List<Process> victims = new ArrayList<>();
+
+    /** Whatever a test did, its victims and their servers must not outlive it. */
+    @AfterEach
+    void killVictims() throws InterruptedException {
+        for (Process victim : victims) {
+            victim.destroyForcibly();
+            victim.waitFor(10, TimeUnit.SECONDS);
+        }
+        new Reaper(KataDirectories.runRoot()).reapAbandonedRuns(RunDirectory.current().root());
+    }
+
+    private record Victim(Process jvm, int postgresPort, int redisPort, Path runFolder) {
+    }
+
+    private Victim startVictim(boolean watchdog) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dkata.backend=embedded", "-Dkata.watchdog=" + watchdog));
+        for (String property : List.of("kata.cache.dir", "kata.run.dir")) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.add(OrphanMaker.class.getName());
+        Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+        victims.add(jvm);
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        String ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY ")) {
+                        return line;
+                    }
+                }
+                return "the victim JVM ended without starting its servers";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(ready).startsWith("READY ");
+        String[] parts = ready.split(" ");
+        return new Victim(jvm, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Path.of(parts[3]));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void killHard(Process jvm) throws InterruptedException {
+        jvm.destroyForcibly();
+        assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    @DisplayName("the watchdog stops the servers of a JVM killed with kill -9 and deletes its folder")
+    void watchdogCleansUpAfterKillDashNine() throws Exception {
+        Victim victim = startVictim(true);
+        assertThat(listening(victim.postgresPort())).isTrue();
+        assertThat(listening(victim.redisPort())).isTrue();
+
+        killHard(victim.jvm());
+
+        Waits.until("the watchdog to stop PostgreSQL and Redis of the killed JVM", Duration.ofSeconds(15),
+                () -> !listening(victim.postgresPort()) && !listening(victim.redisPort()));
+        Waits.until("the watchdog to delete " + victim.runFolder(), Duration.ofSeconds(10),
+                () -> !Files.exists(victim.runFolder()));
+    }
+
+    @Test
+    @DisplayName("without a watchdog, the next start reaps the servers a killed JVM left")
+    void reaperCleansUpAtNextStart() throws Exception {
+        Victim victim = startVictim(false);
+        killHard(victim.jvm());
+        assertThat(listening(victim.postgresPort())).as("nothing has cleaned up yet").isTrue();
+
+        int reaped = new Reaper(victim.runFolder().getParent()).reapAbandonedRuns(RunDirectory.current().root());
+
+        assertThat(reaped).isGreaterThanOrEqualTo(1);
+        assertThat(listening(victim.postgresPort())).isFalse();
+        assertThat(listening(victim.redisPort())).isFalse();
+        assertThat(victim.runFolder()).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("the reaper leaves the folders of live JVMs alone")
+    void reaperSparesLiveRuns() throws Exception {
+        Victim victim = startVictim(false);
+
+        new Reaper(victim.runFolder().getParent()).reapAbandonedRuns(RunDirectory.current().root());
+
+        assertThat(listening(victim.postgresPort())).isTrue();
+        assertThat(victim.runFolder()).exists();
+    }
+}
