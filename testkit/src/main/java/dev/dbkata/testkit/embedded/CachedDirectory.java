@@ -2,8 +2,6 @@ package dev.dbkata.testkit.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +33,12 @@ final class CachedDirectory {
             builder.buildInto(scratch);
             try {
                 Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException lostTheRace) {
+            } catch (IOException moveFailed) {
+                // Renaming onto a directory that another JVM put there first fails, with an
+                // exception type that varies by platform; only then is the failure harmless.
+                if (!Files.isDirectory(target)) {
+                    throw moveFailed;
+                }
                 FileTrees.deleteQuietly(scratch);
             }
             return target;

@@ -44,16 +44,8 @@ class NoLeftoverServersTest {
     }
 
     private Victim startVictim(boolean watchdog) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dkata.backend=embedded", "-Dkata.watchdog=" + watchdog));
-        for (String property : List.of("kata.cache.dir", "kata.run.dir")) {
-            if (System.getProperty(property) != null) {
-                command.add("-D" + property + "=" + System.getProperty(property));
-            }
-        }
-        command.add(OrphanMaker.class.getName());
-        Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(ChildJvm.command(OrphanMaker.class, "kata.watchdog=" + watchdog))
+                .redirectErrorStream(true).start();
         victims.add(jvm);
         BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
         String ready = CompletableFuture.supplyAsync(() -> {
