@@ -1,7 +1,5 @@
 package dev.dbkata.testkit.embedded;
 
-import java.util.concurrent.CountDownLatch;
-
 import dev.dbkata.testkit.Postgres;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Redis;
@@ -16,11 +14,15 @@ public final class OrphanMaker {
     private OrphanMaker() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws java.io.IOException {
         PostgresNode postgres = Postgres.server().start();
         RedisNode redis = Redis.server().start();
         System.out.println("READY " + postgres.port() + " " + redis.port() + " " + RunDirectory.current().root());
         System.out.flush();
-        new CountDownLatch(1).await();
+        // Waits until the test kills this JVM; if the test JVM dies first, its end of the stdin
+        // pipe closes and this JVM exits normally, so that not even a victim is left behind.
+        while (System.in.read() != -1) {
+            // ignore input
+        }
     }
 }
