@@ -38,14 +38,15 @@ final class ContainerDefinitions {
 
     /** The primary of a cluster: reachable by its replicas as {@code primary} on the cluster's network. */
     GenericContainer<?> clusterPrimary(int hostPort, ClusterSpec spec, Network network) {
-        return postgresWithSettings(ClusterSpec.PRIMARY, hostPort, PostgresContainerPlan.clusterPrimarySettings(spec))
+        return postgresWithSettings(ClusterSpec.PRIMARY, hostPort,
+                PostgresContainerPlan.clusterPrimarySettings(spec, hostPort))
                 .withNetwork(network)
                 .withNetworkAliases(PostgresContainerPlan.PRIMARY_ALIAS);
     }
 
     /** A server that replicates from nothing and to nothing, such as a shard. */
     GenericContainer<?> standalonePostgres(String name, int hostPort, PostgresConfig config) {
-        return postgresWithSettings(name, hostPort, PostgresContainerPlan.serverSettings(config));
+        return postgresWithSettings(name, hostPort, PostgresContainerPlan.serverSettings(config, hostPort));
     }
 
     /**
@@ -53,17 +54,19 @@ final class ContainerDefinitions {
      * empty cluster) with a clone of the primary. PostgreSQL refuses to run as root, and the
      * image's entrypoint only switches user for its own {@code postgres} command, so the container
      * runs as {@code postgres} from the start.
+     *
+     * @param primaryPort the primary's port, which it listens on inside its container as well
      */
-    GenericContainer<?> replica(String replicaName, int hostPort, Network network) {
+    GenericContainer<?> replica(String replicaName, int hostPort, int primaryPort, Network network) {
         return postgres(replicaName, hostPort)
                 .withNetwork(network)
-                .withCommand(PostgresContainerPlan.replicaCommand(replicaName))
+                .withCommand(PostgresContainerPlan.replicaCommand(replicaName, hostPort, primaryPort))
                 .withCreateContainerCmdModifier(create -> create.withUser("postgres"));
     }
 
     GenericContainer<?> redis(String name, int hostPort) {
-        return published(images.redis(), name, hostPort, RedisContainerPlan.REDIS_PORT)
-                .withCommand(RedisContainerPlan.command());
+        return published(images.redis(), name, hostPort)
+                .withCommand(RedisContainerPlan.command(hostPort));
     }
 
     /**
@@ -78,15 +81,20 @@ final class ContainerDefinitions {
     }
 
     private GenericContainer<?> postgres(String name, int hostPort) {
-        return published(images.postgres(), name, hostPort, PostgresContainerPlan.POSTGRES_PORT)
+        return published(images.postgres(), name, hostPort)
                 .withSharedMemorySize(POSTGRES_SHARED_MEMORY_BYTES);
     }
 
-    private static GenericContainer<?> published(DockerImageName image, String name, int hostPort, int containerPort) {
+    /**
+     * A container whose server is reachable on {@code hostPort} of the host's loopback. The
+     * server must listen on that same port inside the container; the callers' settings and
+     * commands see to it.
+     */
+    private static GenericContainer<?> published(DockerImageName image, String name, int hostPort) {
         GenericContainer<?> container = new GenericContainer<>(image)
                 .withLabel(NODE_LABEL, name)
                 .waitingFor(new ReadinessCheckedElsewhere());
-        container.setPortBindings(List.of(LoopbackPorts.binding(hostPort, containerPort)));
+        container.setPortBindings(List.of(LoopbackPorts.binding(hostPort)));
         return container;
     }
 

@@ -25,7 +25,8 @@ import org.testcontainers.containers.Network;
  * creates its data directory inside the container. So the primary starts first, and each replica
  * then clones it over the topology's private network with {@code pg_basebackup}, all replicas at
  * once. Apart from that, the servers behave as the embedded ones do: same settings in
- * {@code postgresql.conf}, fixed ports on 127.0.0.1, same fault semantics.
+ * {@code postgresql.conf}, fixed ports on 127.0.0.1 (which each server also listens on inside its
+ * container, so {@code inet_server_port()} tells them apart), same fault semantics.
  *
  * <p>Constructing this backend contacts no daemon; the first topology does.
  */
@@ -63,7 +64,7 @@ public final class DockerBackend implements Backend {
             List<ContainerServer> replicas = new ArrayList<>();
             for (String replicaName : spec.replicaNames()) {
                 replicas.add(newNode(nodes, replicaName, ReadinessCheck.POSTGRES, network,
-                        hostPort -> definitions.replica(replicaName, hostPort, network.get())));
+                        hostPort -> definitions.replica(replicaName, hostPort, primary.port(), network.get())));
             }
             startInParallel(replicas);
             return List.copyOf(nodes);
@@ -107,13 +108,16 @@ public final class DockerBackend implements Backend {
         }
     }
 
-    /** The names the {@link Backend} contract gives independent servers, counted from 1 like the replicas. */
+    /**
+     * The names the {@link Backend} contract gives independent servers: counted from 0, as the
+     * embedded backend does, so that {@code shard0} is the first shard on either backend.
+     */
     static List<String> independentServerNames(int count, String prefix) {
         if (count < 1) {
             throw new IllegalArgumentException("At least one server is needed, not " + count);
         }
         List<String> names = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
+        for (int i = 0; i < count; i++) {
             names.add(prefix + i);
         }
         return names;

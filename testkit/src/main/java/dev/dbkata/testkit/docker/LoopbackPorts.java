@@ -11,6 +11,9 @@ import java.util.Set;
  * container is started again, and a restarted server must keep its address: clients, pools and
  * the exercises' assertions hold on to it. Loopback keeps the password-less servers off the
  * network.
+ *
+ * <p>Inside the container the server listens on that same port, so a server's own idea of its
+ * port matches the address clients reach it on.
  */
 final class LoopbackPorts {
 
@@ -21,12 +24,16 @@ final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
-    /** A port binding as Docker (and Testcontainers' {@code setPortBindings}) reads it. */
-    static String binding(int hostPort, int containerPort) {
-        if (hostPort < 1 || hostPort > 65_535 || containerPort < 1 || containerPort > 65_535) {
-            throw new IllegalArgumentException("Ports are 1-65535, not " + hostPort + " and " + containerPort);
+    /**
+     * A port binding as Docker (and Testcontainers' {@code setPortBindings}) reads it, publishing
+     * the container's {@code port} on the host's loopback under the same number. Testcontainers
+     * exposes a bound port itself, so it need not be one the image declares.
+     */
+    static String binding(int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("Ports are 1-65535, not " + port);
         }
-        return LOOPBACK + ":" + hostPort + ":" + containerPort;
+        return LOOPBACK + ":" + port + ":" + port;
     }
 
     /**

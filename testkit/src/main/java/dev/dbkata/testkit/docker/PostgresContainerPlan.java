@@ -13,11 +13,15 @@ import dev.dbkata.testkit.backend.PostgresConfig;
  * <p>Settings always go into {@code postgresql.conf}, never onto the {@code postgres} command
  * line: a command-line setting silently beats {@code ALTER SYSTEM}, and tuning exercises rely on
  * {@code ALTER SYSTEM} working as in production.
+ *
+ * <p>Every server listens inside its container on the same port it is published on. Tests tell
+ * servers apart by {@code inet_server_port()}, which reports the port the server itself listens
+ * on; with one port for all containers every server would give the same answer, where the
+ * embedded backend's servers give their real ones. The image's entrypoint passes {@code -p} only
+ * to the temporary server it runs during initialisation (socket-only, so that port is never
+ * seen), and starts the real server without one, so the {@code port} line below is what counts.
  */
 final class PostgresContainerPlan {
-
-    /** The port PostgreSQL listens on inside every container; only the host side differs. */
-    static final int POSTGRES_PORT = 5432;
 
     /** The name replicas resolve to reach the primary on the topology's network. */
     static final String PRIMARY_ALIAS = ClusterSpec.PRIMARY;
@@ -45,12 +49,15 @@ final class PostgresContainerPlan {
     }
 
     /**
-     * The lines every containerised server gets: the kata's settings, and listening on all
+     * The lines every containerised server gets: the kata's settings, listening on all
      * interfaces, because inside a container the clients (the host's port forwarder, replicas on
-     * the topology network) never arrive on loopback.
+     * the topology network) never arrive on loopback, and on its own port. The port comes last so
+     * that no override in {@code config} can move the server off the port it is published on.
+     *
+     * @param port the server's reserved host port, which it also listens on in its container
      */
-    static String serverSettings(PostgresConfig config) {
-        return config.asConfigFile() + "listen_addresses = " + PostgresConfig.quote("*") + "\n";
+    static String serverSettings(PostgresConfig config, int port) {
+        return config.asConfigFile() + "listen_addresses = " + PostgresConfig.quote("*") + "\n" + portSetting(port);
     }
 
     /**
@@ -58,20 +65,30 @@ final class PostgresContainerPlan {
      * written even when empty, so that an asynchronous cluster says so explicitly, as the embedded
      * backend's primaries do.
      */
-    static String clusterPrimarySettings(ClusterSpec spec) {
-        return serverSettings(spec.config())
+    static String clusterPrimarySettings(ClusterSpec spec, int port) {
+        return serverSettings(spec.config(), port)
                 + "synchronous_standby_names = " + PostgresConfig.quote(spec.synchronousStandbyNames()) + "\n";
     }
 
     /**
      * The lines a replica adds on top of what it copied from the primary. The copy carries the
-     * primary's {@code synchronous_standby_names}; a standby never has standbys of its own, and a
-     * leftover value would make it wait for them once promoted.
+     * primary's {@code synchronous_standby_names}, which a standby must not keep (it never has
+     * standbys of its own, and a leftover value would make it wait for them once promoted), and
+     * the primary's {@code port}, which is not the replica's. Appended after the copy, these lines
+     * win, as the last occurrence of a setting does in {@code postgresql.conf}.
+     *
+     * @param port        the replica's own port
+     * @param primaryPort the port the primary listens on, on the topology's network as on the host
      */
-    static String replicaSettings(String replicaName) {
+    static String replicaSettings(String replicaName, int port, int primaryPort) {
         return "primary_conninfo = "
-                + PostgresConfig.quote(ClusterSpec.primaryConninfo(PRIMARY_ALIAS, POSTGRES_PORT, replicaName)) + "\n"
-                + "synchronous_standby_names = ''\n";
+                + PostgresConfig.quote(ClusterSpec.primaryConninfo(PRIMARY_ALIAS, primaryPort, replicaName)) + "\n"
+                + "synchronous_standby_names = ''\n"
+                + portSetting(port);
+    }
+
+    private static String portSetting(int port) {
+        return "port = " + port + "\n";
     }
 
     /**
@@ -88,8 +105,8 @@ final class PostgresContainerPlan {
     }
 
     /** The command of a replica container: its script, run by {@code sh} as the container's main process. */
-    static String[] replicaCommand(String replicaName) {
-        return new String[] {"sh", "-c", replicaScript(replicaName, REPLICA_DATA_DIRECTORY)};
+    static String[] replicaCommand(String replicaName, int port, int primaryPort) {
+        return new String[] {"sh", "-c", replicaScript(replicaName, port, primaryPort, REPLICA_DATA_DIRECTORY)};
     }
 
     /**
@@ -102,16 +119,18 @@ final class PostgresContainerPlan {
      * a half-copied data directory. The primary may still be finishing its own start, or be out of
      * WAL senders while several replicas clone at once, hence the bounded retry.
      *
+     * @param port          the replica's own port
+     * @param primaryPort   the port to clone and then stream from
      * @param dataDirectory where the data directory goes; tests point it at a temporary folder
      */
-    static String replicaScript(String replicaName, String dataDirectory) {
+    static String replicaScript(String replicaName, int port, int primaryPort, String dataDirectory) {
         return "set -eu\n"
                 + "data=" + shellQuote(dataDirectory) + "\n"
                 + "staging=\"$data.partial\"\n"
                 + "export PGCONNECT_TIMEOUT=2\n"
                 + "if [ ! -f \"$data/PG_VERSION\" ]; then\n"
                 + "  attempt=1\n"
-                + "  until rm -rf \"$staging\" && pg_basebackup -h " + PRIMARY_ALIAS + " -p " + POSTGRES_PORT
+                + "  until rm -rf \"$staging\" && pg_basebackup -h " + PRIMARY_ALIAS + " -p " + primaryPort
                 + " -U postgres -D \"$staging\" -X stream --checkpoint=fast; do\n"
                 + "    if [ \"$attempt\" -ge " + BASE_BACKUP_ATTEMPTS + " ]; then\n"
                 + "      echo \"dbkata: no base backup from " + PRIMARY_ALIAS + " after $attempt attempts, giving up\" >&2\n"
@@ -122,7 +141,7 @@ final class PostgresContainerPlan {
                 + "  done\n"
                 + "  chmod 700 \"$staging\"\n"
                 + "  touch \"$staging/standby.signal\"\n"
-                + appendBlock("\"$staging/postgresql.conf\"", replicaSettings(replicaName))
+                + appendBlock("\"$staging/postgresql.conf\"", replicaSettings(replicaName, port, primaryPort))
                 + "  rm -rf \"$data\"\n"
                 + "  mv \"$staging\" \"$data\"\n"
                 + "fi\n"

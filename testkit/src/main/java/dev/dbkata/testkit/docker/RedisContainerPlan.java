@@ -8,17 +8,21 @@ package dev.dbkata.testkit.docker;
  */
 final class RedisContainerPlan {
 
-    static final int REDIS_PORT = 6379;
-
     private RedisContainerPlan() {
     }
 
     /**
-     * The container's command. {@code --save ""} is an empty argument, not a missing one: it
-     * switches RDB snapshots off. Protected mode is off because clients reach the server through
-     * Docker's port forwarding, never from the container's own loopback, and there is no password.
+     * The container's command. The server listens on its published port inside the container
+     * too, so that what it reports about itself ({@code INFO server}'s {@code tcp_port}) is the
+     * address clients use, as with the embedded backend. {@code --save ""} is an empty argument,
+     * not a missing one: it switches RDB snapshots off. Protected mode is off because clients
+     * reach the server through Docker's port forwarding, never from the container's own loopback,
+     * and there is no password.
+     *
+     * @param port the server's reserved host port
      */
-    static String[] command() {
-        return new String[] {"redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"};
+    static String[] command(int port) {
+        return new String[] {"redis-server", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+                "--protected-mode", "no"};
     }
 }

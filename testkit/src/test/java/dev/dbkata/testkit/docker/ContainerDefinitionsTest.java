@@ -2,7 +2,9 @@ package dev.dbkata.testkit.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.images.builder.Transferable;
 
 /** The containers as defined before start; defining them needs no Docker daemon. */
 class ContainerDefinitionsTest {
@@ -33,52 +36,58 @@ class ContainerDefinitionsTest {
     }
 
     @Test
-    @DisplayName("the primary: trusted access, on the cluster network as 'primary', on its reserved loopback port")
+    @DisplayName("the primary: trusted access, on the cluster network as 'primary', on its reserved port on loopback and inside")
     void clusterPrimary() {
         GenericContainer<?> primary = definitions.clusterPrimary(25_001, new ClusterSpec(2, 1, DEFAULTS), network);
 
         assertThat(imageNameOf(primary)).isEqualTo("postgres:17");
-        assertThat(primary.getPortBindings()).containsExactly("127.0.0.1:25001:5432/tcp");
+        assertThat(primary.getPortBindings()).containsExactly("127.0.0.1:25001:25001/tcp");
         assertThat(primary.getNetwork()).isSameAs(network);
         assertThat(primary.getNetworkAliases()).contains("primary");
         assertThat(primary.getEnvMap()).containsEntry("POSTGRES_HOST_AUTH_METHOD", "trust");
         assertThat(primary.getCommandParts()).as("the image's own postgres command").isEmpty();
         assertThat(primary.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "primary");
         assertThat(primary.getShmSize()).isEqualTo(ContainerDefinitions.POSTGRES_SHARED_MEMORY_BYTES);
+        assertThat(initScriptOf(primary)).contains("\nport = 25001\n");
     }
 
     @Test
-    @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network")
+    @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network, on its own port")
     void replica() {
-        GenericContainer<?> replica = definitions.replica("replica2", 25_002, network);
+        GenericContainer<?> replica = definitions.replica("replica2", 25_002, 25_001, network);
 
-        assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:5432/tcp");
+        assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:25002/tcp");
         assertThat(replica.getNetwork()).isSameAs(network);
         assertThat(replica.getNetworkAliases()).doesNotContain("primary");
-        assertThat(replica.getCommandParts()).containsExactly(PostgresContainerPlan.replicaCommand("replica2"));
+        assertThat(replica.getCommandParts())
+                .containsExactly(PostgresContainerPlan.replicaCommand("replica2", 25_002, 25_001));
+        assertThat(replica.getCommandParts()[2])
+                .contains("pg_basebackup -h primary -p 25001 ")
+                .contains("\nport = 25002\n");
         assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
         assertThat(usersSetBy(replica)).containsExactly("postgres");
     }
 
     @Test
-    @DisplayName("an independent server: no network, no replication peers")
+    @DisplayName("an independent server: no network, no replication peers, on its own port")
     void standalone() {
-        GenericContainer<?> shard = definitions.standalonePostgres("shard1", 25_003, DEFAULTS);
+        GenericContainer<?> shard = definitions.standalonePostgres("shard0", 25_003, DEFAULTS);
 
-        assertThat(shard.getPortBindings()).containsExactly("127.0.0.1:25003:5432/tcp");
+        assertThat(shard.getPortBindings()).containsExactly("127.0.0.1:25003:25003/tcp");
+        assertThat(initScriptOf(shard)).contains("\nport = 25003\n");
         assertThat(shard.getNetwork()).isNull();
         assertThat(shard.getEnvMap()).containsEntry("POSTGRES_HOST_AUTH_METHOD", "trust");
-        assertThat(shard.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "shard1");
+        assertThat(shard.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "shard0");
     }
 
     @Test
-    @DisplayName("Redis: the no-persistence command, on its reserved loopback port")
+    @DisplayName("Redis: the no-persistence command, on its reserved port on loopback and inside")
     void redis() {
         GenericContainer<?> redis = definitions.redis("cache", 25_004);
 
         assertThat(imageNameOf(redis)).isEqualTo("redis:7");
-        assertThat(redis.getPortBindings()).containsExactly("127.0.0.1:25004:6379/tcp");
-        assertThat(redis.getCommandParts()).containsExactly(RedisContainerPlan.command());
+        assertThat(redis.getPortBindings()).containsExactly("127.0.0.1:25004:25004/tcp");
+        assertThat(redis.getCommandParts()).containsExactly(RedisContainerPlan.command(25_004));
     }
 
     @Test
@@ -87,7 +96,7 @@ class ContainerDefinitionsTest {
         ContainerDefinitions mirrored = new ContainerDefinitions(ContainerImages.from(
                 Map.of(ContainerImages.POSTGRES_PROPERTY, "postgres:17.6-bookworm")::get));
 
-        assertThat(imageNameOf(mirrored.standalonePostgres("shard1", 25_005, DEFAULTS)))
+        assertThat(imageNameOf(mirrored.standalonePostgres("shard0", 25_005, DEFAULTS)))
                 .isEqualTo("postgres:17.6-bookworm");
     }
 
@@ -100,6 +109,27 @@ class ContainerDefinitionsTest {
         Matcher name = Pattern.compile("imageName=([^,)]+)").matcher(container.getImage().toString());
         assertThat(name.find()).as("image description %s names the image", container.getImage()).isTrue();
         return name.group(1);
+    }
+
+    /**
+     * The init script the container is defined to receive. Testcontainers keeps what
+     * {@code withCopyToContainer} was given behind a package-private getter, hence the reflection;
+     * should that getter go, this fails here rather than passing without looking.
+     */
+    private static String initScriptOf(GenericContainer<?> container) {
+        Map<?, ?> copies;
+        try {
+            Method getter = GenericContainer.class.getDeclaredMethod("getCopyToTransferableContainerPathMap");
+            getter.setAccessible(true);
+            copies = (Map<?, ?>) getter.invoke(container);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("Testcontainers no longer shows what is copied into a container", e);
+        }
+        return copies.entrySet().stream()
+                .filter(entry -> PostgresContainerPlan.INIT_SCRIPT_PATH.equals(entry.getValue()))
+                .map(entry -> new String(((Transferable) entry.getKey()).getBytes(), StandardCharsets.UTF_8))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no init script at " + PostgresContainerPlan.INIT_SCRIPT_PATH));
     }
 
     /** Applies the container's create-command modifiers to a stand-in and reports the users they set. */

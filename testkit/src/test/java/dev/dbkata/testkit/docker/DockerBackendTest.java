@@ -16,9 +16,10 @@ class DockerBackendTest {
     }
 
     @Test
-    @DisplayName("independent servers are named prefix1, prefix2, ... as in the embedded backend")
+    @DisplayName("independent servers are named prefix0, prefix1, ... as in the embedded backend")
     void independentServerNames() {
-        assertThat(DockerBackend.independentServerNames(3, "shard")).containsExactly("shard1", "shard2", "shard3");
+        assertThat(DockerBackend.independentServerNames(3, "shard")).containsExactly("shard0", "shard1", "shard2");
+        assertThat(DockerBackend.independentServerNames(1, "node")).containsExactly("node0");
     }
 
     @Test

@@ -13,23 +13,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoopbackPortsTest {
 
     @Test
-    @DisplayName("a binding publishes the container port on the reserved host port, on loopback only")
+    @DisplayName("a binding publishes the reserved port as the same port on the host, on loopback only")
     void binding() {
-        String binding = LoopbackPorts.binding(25_432, 5432);
+        String binding = LoopbackPorts.binding(25_432);
 
-        assertThat(binding).isEqualTo("127.0.0.1:25432:5432");
+        assertThat(binding).isEqualTo("127.0.0.1:25432:25432");
         // What Testcontainers' setPortBindings does with it.
         PortBinding parsed = PortBinding.parse(binding);
         assertThat(parsed.getBinding().getHostIp()).isEqualTo("127.0.0.1");
         assertThat(parsed.getBinding().getHostPortSpec()).isEqualTo("25432");
-        assertThat(parsed.getExposedPort()).isEqualTo(ExposedPort.tcp(5432));
+        assertThat(parsed.getExposedPort()).isEqualTo(ExposedPort.tcp(25_432));
     }
 
     @Test
     @DisplayName("a port out of range is refused")
     void outOfRange() {
-        assertThatThrownBy(() -> LoopbackPorts.binding(0, 5432)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LoopbackPorts.binding(25_432, 70_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoopbackPorts.binding(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoopbackPorts.binding(70_000)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

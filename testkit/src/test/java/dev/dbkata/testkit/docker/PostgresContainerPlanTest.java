@@ -24,16 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresContainerPlanTest {
 
     private static final PostgresConfig DEFAULTS = PostgresConfig.withOverrides(Map.of());
+    private static final int PRIMARY_PORT = 25_001;
+    private static final int REPLICA_PORT = 25_002;
+    private static final int STANDALONE_PORT = 25_003;
 
     @Nested
     @DisplayName("settings")
     class Settings {
 
         @Test
-        @DisplayName("every server gets the kata's settings and listens on all interfaces")
+        @DisplayName("every server gets the kata's settings and listens on all interfaces, on its own port")
         void serverSettings() {
             String settings = PostgresContainerPlan.serverSettings(
-                    PostgresConfig.withOverrides(Map.of("work_mem", "64MB")));
+                    PostgresConfig.withOverrides(Map.of("work_mem", "64MB")), STANDALONE_PORT);
 
             assertThat(settings)
                     .contains("work_mem = '64MB'\n")
@@ -41,15 +44,23 @@ class PostgresContainerPlanTest {
                     .contains("shared_preload_libraries = 'pg_stat_statements'\n")
                     .contains("listen_addresses = '*'\n")
                     .doesNotContain("synchronous_standby_names")
-                    // The port stays the container's own; only the host side is per node.
-                    .doesNotContain("\nport =");
+                    .endsWith("\nport = 25003\n");
+        }
+
+        @Test
+        @DisplayName("a port among the overrides cannot move a server off its published port")
+        void portOverride() {
+            String settings = PostgresContainerPlan.serverSettings(
+                    PostgresConfig.withOverrides(Map.of("port", "5432")), STANDALONE_PORT);
+
+            assertThat(lastPortLine(settings)).isEqualTo("port = 25003");
         }
 
         @Test
         @DisplayName("a value with a single quote is written as postgresql.conf wants it")
         void singleQuoteInValue() {
             String settings = PostgresContainerPlan.serverSettings(
-                    PostgresConfig.withOverrides(Map.of("application_name", "o'brien")));
+                    PostgresConfig.withOverrides(Map.of("application_name", "o'brien")), STANDALONE_PORT);
 
             assertThat(settings).contains("application_name = 'o''brien'\n");
         }
@@ -58,7 +69,7 @@ class PostgresContainerPlanTest {
         @DisplayName("the primary of a cluster with 2 replicas, 1 synchronous, waits for replica1")
         void synchronousPrimary() {
             String script = PostgresContainerPlan.primaryInitScript(
-                    PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(2, 1, DEFAULTS)));
+                    PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(2, 1, DEFAULTS), PRIMARY_PORT));
 
             assertThat(script).contains("\nsynchronous_standby_names = 'FIRST 1 (replica1)'\n");
         }
@@ -66,17 +77,19 @@ class PostgresContainerPlanTest {
         @Test
         @DisplayName("an asynchronous cluster says so explicitly")
         void asynchronousPrimary() {
-            String settings = PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(2, 0, DEFAULTS));
+            String settings = PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(2, 0, DEFAULTS), PRIMARY_PORT);
 
-            assertThat(settings).endsWith("synchronous_standby_names = ''\n");
+            assertThat(settings).contains("\nsynchronous_standby_names = ''\n");
         }
 
         @Test
-        @DisplayName("a replica streams from the primary under its own application_name and has no standbys")
+        @DisplayName("a replica streams from the primary's port under its own application_name, has no standbys,"
+                + " and listens on its own port")
         void replicaSettings() {
-            assertThat(PostgresContainerPlan.replicaSettings("replica2")).isEqualTo(
-                    "primary_conninfo = 'host=primary port=5432 user=postgres application_name=replica2 connect_timeout=2'\n"
-                            + "synchronous_standby_names = ''\n");
+            assertThat(PostgresContainerPlan.replicaSettings("replica2", REPLICA_PORT, PRIMARY_PORT)).isEqualTo(
+                    "primary_conninfo = 'host=primary port=25001 user=postgres application_name=replica2 connect_timeout=2'\n"
+                            + "synchronous_standby_names = ''\n"
+                            + "port = 25002\n");
         }
     }
 
@@ -111,7 +124,7 @@ class PostgresContainerPlanTest {
         void syntax() throws Exception {
             assumeShell();
             String script = PostgresContainerPlan.primaryInitScript(
-                    PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(3, 2, DEFAULTS)));
+                    PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(3, 2, DEFAULTS), PRIMARY_PORT));
 
             assertThat(Shell.run(List.of("sh", "-n", "-c", script), Map.of()).exitCode()).isZero();
         }
@@ -123,7 +136,7 @@ class PostgresContainerPlanTest {
             Files.writeString(pgdata.resolve("postgresql.conf"), "# from initdb\n");
             Files.writeString(pgdata.resolve("pg_hba.conf"), "host all all all trust\n");
             String settings = PostgresContainerPlan.serverSettings(PostgresConfig.withOverrides(
-                    Map.of("application_name", "$HOME `id` o'brien", "work_mem", "64MB")));
+                    Map.of("application_name", "$HOME `id` o'brien", "work_mem", "64MB")), STANDALONE_PORT);
 
             Shell.Result result = Shell.run(List.of("sh", "-c", PostgresContainerPlan.primaryInitScript(settings)),
                     Map.of("PGDATA", pgdata.toString()));
@@ -156,7 +169,7 @@ class PostgresContainerPlanTest {
             // A space and a quote in the path prove the script quotes it.
             data = work.resolve("pg data's");
             // Stands in for pg_basebackup: fails the first $FAIL_TIMES calls, then writes a
-            // minimal data directory (with the primary's settings, as the real copy has).
+            // minimal data directory (with the primary's settings, port included, as the real copy has).
             stub("pg_basebackup", ""
                     + "echo \"$*\" >> \"$CALLS/pg_basebackup\"\n"
                     + "if [ $(($(wc -l < \"$CALLS/pg_basebackup\"))) -le \"${FAIL_TIMES:-0}\" ]; then\n"
@@ -165,19 +178,18 @@ class PostgresContainerPlanTest {
                     + "while [ $# -gt 0 ]; do if [ \"$1\" = -D ]; then target=$2; fi; shift; done\n"
                     + "mkdir \"$target\"\n"
                     + "echo 17 > \"$target/PG_VERSION\"\n"
-                    + "printf \"synchronous_standby_names = 'FIRST 1 (replica1)'\\n\" > \"$target/postgresql.conf\"\n");
+                    + "printf \"synchronous_standby_names = 'FIRST 1 (replica1)'\\nport = " + PRIMARY_PORT + "\\n\""
+                    + " > \"$target/postgresql.conf\"\n");
             stub("postgres", "echo \"$*\" >> \"$CALLS/postgres\"\n");
             stub("sleep", "echo \"$*\" >> \"$CALLS/sleep\"\n");
         }
 
         private void stub(String name, String body) throws IOException {
-            Path file = stubs.resolve(name);
-            Files.writeString(file, "#!/bin/sh\n" + body);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+            writeStub(stubs, name, body);
         }
 
         private Shell.Result run(int failTimes) throws Exception {
-            String script = PostgresContainerPlan.replicaScript("replica2", data.toString());
+            String script = PostgresContainerPlan.replicaScript("replica2", REPLICA_PORT, PRIMARY_PORT, data.toString());
             return Shell.run(List.of("sh", "-c", script), Map.of(
                     "PATH", stubs + ":/usr/bin:/bin",
                     "CALLS", calls.toString(),
@@ -192,7 +204,7 @@ class PostgresContainerPlanTest {
         @Test
         @DisplayName("is valid sh")
         void syntax() throws Exception {
-            assertThat(Shell.run(List.of("sh", "-n", "-c", PostgresContainerPlan.replicaCommand("replica1")[2]),
+            assertThat(Shell.run(List.of("sh", "-n", "-c", PostgresContainerPlan.replicaCommand("replica1", REPLICA_PORT, PRIMARY_PORT)[2]),
                     Map.of()).exitCode()).isZero();
         }
 
@@ -203,14 +215,16 @@ class PostgresContainerPlanTest {
 
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(callsOf("pg_basebackup")).containsExactly(
-                    "-h primary -p 5432 -U postgres -D " + data + ".partial -X stream --checkpoint=fast");
+                    "-h primary -p 25001 -U postgres -D " + data + ".partial -X stream --checkpoint=fast");
             assertThat(data.resolve("standby.signal")).exists();
             assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
             // Appended after what was copied from the primary, so that these lines win.
             assertThat(Files.readString(data.resolve("postgresql.conf"))).isEqualTo(
                     "synchronous_standby_names = 'FIRST 1 (replica1)'\n"
-                            + "primary_conninfo = 'host=primary port=5432 user=postgres application_name=replica2 connect_timeout=2'\n"
-                            + "synchronous_standby_names = ''\n");
+                            + "port = 25001\n"
+                            + "primary_conninfo = 'host=primary port=25001 user=postgres application_name=replica2 connect_timeout=2'\n"
+                            + "synchronous_standby_names = ''\n"
+                            + "port = 25002\n");
             assertThat(Path.of(data + ".partial")).doesNotExist();
             assertThat(callsOf("postgres")).containsExactly("-D " + data);
         }
@@ -268,10 +282,76 @@ class PostgresContainerPlanTest {
         }
     }
 
+    /**
+     * What {@code inet_server_port()} answers on each node comes from these files, so each must
+     * end up with its own port, the replica despite the primary's port line in its copy.
+     */
+    @Nested
+    @DisplayName("every server listens on its own port")
+    class OwnPorts {
+
+        @TempDir
+        Path work;
+
+        @Test
+        @DisplayName("primary, standalone server and replica each end up with their own port line,"
+                + " and the replica clones from the primary's port")
+        void eachServerItsOwnPort() throws Exception {
+            assumeShell();
+            Path primaryData = initialisedDataDirectory("primary",
+                    PostgresContainerPlan.clusterPrimarySettings(new ClusterSpec(1, 1, DEFAULTS), PRIMARY_PORT));
+            Path standaloneData = initialisedDataDirectory("shard0",
+                    PostgresContainerPlan.serverSettings(DEFAULTS, STANDALONE_PORT));
+
+            String primaryConf = Files.readString(primaryData.resolve("postgresql.conf"));
+            assertThat(lastPortLine(primaryConf)).isEqualTo("port = 25001");
+            assertThat(lastPortLine(Files.readString(standaloneData.resolve("postgresql.conf"))))
+                    .isEqualTo("port = 25003");
+
+            // The replica's pg_basebackup copies the primary's postgresql.conf as it is.
+            Path stubs = Files.createDirectories(work.resolve("bin"));
+            Path calls = work.resolve("pg_basebackup.calls");
+            writeStub(stubs, "pg_basebackup", ""
+                    + "echo \"$*\" >> \"$CALLS\"\n"
+                    + "while [ $# -gt 0 ]; do if [ \"$1\" = -D ]; then target=$2; fi; shift; done\n"
+                    + "mkdir \"$target\"\n"
+                    + "echo 17 > \"$target/PG_VERSION\"\n"
+                    + "cp \"$PRIMARY_DATA/postgresql.conf\" \"$target/postgresql.conf\"\n");
+            writeStub(stubs, "postgres", "");
+            Path replicaData = work.resolve("replica1");
+            Shell.Result result = Shell.run(List.of("sh", "-c",
+                    PostgresContainerPlan.replicaScript("replica1", REPLICA_PORT, PRIMARY_PORT, replicaData.toString())),
+                    Map.of("PATH", stubs + ":/usr/bin:/bin", "CALLS", calls.toString(),
+                            "PRIMARY_DATA", primaryData.toString()));
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(Files.readString(calls)).startsWith("-h primary -p 25001 ");
+            String replicaConf = Files.readString(replicaData.resolve("postgresql.conf"));
+            assertThat(replicaConf).startsWith(primaryConf);
+            String addedByReplica = replicaConf.substring(primaryConf.length());
+            assertThat(addedByReplica).contains("primary_conninfo = 'host=primary port=25001 ");
+            assertThat(lastPortLine(addedByReplica)).isEqualTo("port = 25002");
+            assertThat(lastPortLine(replicaConf)).as("the last port line, the one PostgreSQL uses")
+                    .isEqualTo("port = 25002");
+        }
+
+        /** A data directory as the image leaves it after initdb and the init script. */
+        private Path initialisedDataDirectory(String node, String settings) throws Exception {
+            Path pgdata = Files.createDirectories(work.resolve(node));
+            // initdb's own file names the default port, commented out.
+            Files.writeString(pgdata.resolve("postgresql.conf"), "#port = 5432\t\t\t\t# (change requires restart)\n");
+            Files.writeString(pgdata.resolve("pg_hba.conf"), "");
+            Shell.Result result = Shell.run(List.of("sh", "-c", PostgresContainerPlan.primaryInitScript(settings)),
+                    Map.of("PGDATA", pgdata.toString()));
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            return pgdata;
+        }
+    }
+
     @Test
     @DisplayName("a replica container's command is its script, run by sh, on /tmp/pgdata")
     void replicaCommand() {
-        String[] command = PostgresContainerPlan.replicaCommand("replica1");
+        String[] command = PostgresContainerPlan.replicaCommand("replica1", REPLICA_PORT, PRIMARY_PORT);
 
         assertThat(command).hasSize(3);
         assertThat(command[0]).isEqualTo("sh");
@@ -280,6 +360,7 @@ class PostgresContainerPlanTest {
                 .contains("data='/tmp/pgdata'\n")
                 .contains("if [ ! -f \"$data/PG_VERSION\" ]; then")
                 .contains("application_name=replica1")
+                .contains("pg_basebackup -h primary -p 25001 ")
                 .endsWith("exec postgres -D \"$data\"\n");
     }
 
@@ -287,6 +368,20 @@ class PostgresContainerPlanTest {
     @DisplayName("shell quoting survives single quotes")
     void shellQuote() {
         assertThat(PostgresContainerPlan.shellQuote("it's")).isEqualTo("'it'\\''s'");
+    }
+
+    /** The last line that sets {@code port}, which is the one PostgreSQL goes by; null if none does. */
+    private static String lastPortLine(String postgresqlConf) {
+        return postgresqlConf.lines()
+                .filter(line -> line.matches("port\\s*=.*"))
+                .reduce((first, second) -> second)
+                .orElse(null);
+    }
+
+    private static void writeStub(Path directory, String name, String body) throws IOException {
+        Path file = directory.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static void assumeShell() {

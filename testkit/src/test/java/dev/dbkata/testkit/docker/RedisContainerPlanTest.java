@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 class RedisContainerPlanTest {
 
     @Test
-    @DisplayName("Redis runs without snapshots or an append-only file, and accepts forwarded clients")
+    @DisplayName("Redis listens on its published port, runs without snapshots or an append-only file,"
+            + " and accepts forwarded clients")
     void command() {
-        assertThat(RedisContainerPlan.command())
-                .containsExactly("redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no");
+        assertThat(RedisContainerPlan.command(25_004)).containsExactly("redis-server", "--port", "25004",
+                "--save", "", "--appendonly", "no", "--protected-mode", "no");
     }
 }
