@@ -21,9 +21,13 @@ final class DataReset {
     /** On a writable server: drops everything tests created and forgets all statistics. */
     static void resetWritable(PostgresNode node) {
         disconnectClients(node);
+        rollbackPreparedTransactions(node);
         try (Connection c = node.connect(); Statement s = c.createStatement()) {
-            for (String gid : strings(s, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {
-                s.execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+            // A reset that waits on a lock must fail, not hang the test run.
+            s.execute("SET lock_timeout = '10s'");
+            s.execute("SET statement_timeout = '60s'");
+            for (String slot : strings(s, "SELECT slot_name FROM pg_replication_slots WHERE NOT active")) {
+                s.execute("/* dbkata */ SELECT pg_drop_replication_slot('" + slot.replace("'", "''") + "')");
             }
             for (String db : strings(s, "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')")) {
                 s.execute("DROP DATABASE \"" + db.replace("\"", "\"\"") + "\" WITH (FORCE)");
@@ -39,6 +43,8 @@ final class DataReset {
                     + "   EXECUTE format('DROP OWNED BY %I', r); EXECUTE format('DROP ROLE %I', r);"
                     + " END LOOP;"
                     + " END $$");
+            s.execute("ALTER DATABASE postgres RESET ALL");
+            s.execute("ALTER ROLE postgres RESET ALL");
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             if (!strings(s, "SELECT name FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'").isEmpty()) {
                 resetAlterSystem(node, s);
@@ -71,6 +77,22 @@ final class DataReset {
         }
     }
 
+    /** Rolls back prepared transactions, each from the database it belongs to (as PostgreSQL requires). */
+    private static void rollbackPreparedTransactions(PostgresNode node) {
+        try (Connection c = node.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("/* dbkata */ SELECT gid, database FROM pg_prepared_xacts")) {
+            while (rs.next()) {
+                String url = "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + rs.getString(2);
+                try (Connection inDatabase = java.sql.DriverManager.getConnection(url, PostgresNode.USER, "");
+                     Statement rollback = inDatabase.createStatement()) {
+                    rollback.execute("ROLLBACK PREPARED '" + rs.getString(1).replace("'", "''") + "'");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not roll back prepared transactions on " + node + ": " + e.getMessage(), e);
+        }
+    }
+
     /** On any server, a replica included: forgets statement and table statistics. */
     static void resetCounters(PostgresNode node) {
         try (Connection c = node.connect(); Statement s = c.createStatement()) {
@@ -83,9 +105,11 @@ final class DataReset {
 
     /** Ends every other client session, so that no lock or open transaction outlives its test. */
     static void disconnectClients(PostgresNode node) {
-        node.evictPooledConnections();
+        // A new pool: a test that leaked borrowed connections must not starve the next one.
+        node.replacePool();
         try (Connection c = node.connect(); Statement s = c.createStatement()) {
-            s.execute("/* dbkata */ SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            // Waits (up to 5 s each) until every session is really gone, so no lock survives it.
+            s.execute("/* dbkata */ SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not disconnect the clients of " + node + ": " + e.getMessage(), e);

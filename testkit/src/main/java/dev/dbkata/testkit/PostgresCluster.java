@@ -109,21 +109,38 @@ public final class PostgresCluster implements Topology {
         }
     }
 
+    /**
+     * Mends the cluster by asking the servers, not by trusting what the testkit did: a learner's
+     * own {@code pg_promote()} or {@code pg_wal_replay_pause()} over JDBC counts too. Anything
+     * that cannot be mended in place (a promotion, a replica that does not catch up) makes the
+     * extension start a new cluster.
+     */
     @Override
     public boolean heal() {
         if (nodes.stream().anyMatch(PostgresNode::wasPromoted)) {
             return false;
         }
-        for (PostgresNode node : nodes) {
-            node.thaw();
-            if (!node.isRunning()) {
-                node.restart();
+        try {
+            for (PostgresNode node : nodes) {
+                node.thaw();
+                if (!node.isRunning()) {
+                    node.restart();
+                }
             }
-            if (node.isReplayPaused()) {
-                node.resumeReplay();
+            if (replicas().stream().anyMatch(replica -> !replica.isInRecovery())) {
+                return false;
             }
+            for (PostgresNode replica : replicas()) {
+                if (replica.isReplayPaused()) {
+                    replica.resumeReplay();
+                }
+            }
+            awaitStreaming();
+            awaitReplicasCaughtUp();
+            return true;
+        } catch (RuntimeException | AssertionError unmendable) {
+            return false;
         }
-        return true;
     }
 
     @Override

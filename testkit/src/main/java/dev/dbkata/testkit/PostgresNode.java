@@ -69,9 +69,10 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     /**
-     * A small connection pool (HikariCP, at most 10 connections) for this server. Connections time
-     * out after 5 s when the server does not answer, so a frozen server fails a test instead of
-     * hanging it.
+     * A small connection pool (HikariCP, at most 10 connections) for this server. Getting a
+     * connection gives up after 5 s and a query after 30 s without an answer, so a frozen server
+     * fails a test instead of hanging it. Between tests that reset data the pool is replaced:
+     * take it from the node in each test rather than keeping it across tests.
      */
     public DataSource dataSource() {
         HikariDataSource existing = pool;
@@ -95,8 +96,10 @@ public final class PostgresNode implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
-        // Fail fast on a dead server rather than when the pool is first used.
+        // No connection is made when the pool is built: a test may build it before crashing the server.
         config.setInitializationFailTimeout(-1);
+        // Names the culprit when a test borrows connections and never returns them.
+        config.setLeakDetectionThreshold(20_000);
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("socketTimeout", "30");
         config.addDataSourceProperty("ApplicationName", "dbkata-pool");
@@ -206,8 +209,13 @@ public final class PostgresNode implements AutoCloseable {
         replayPaused = false;
     }
 
+    /** Whether replay is paused on this replica, by the testkit or by anyone's SQL. */
     public boolean isReplayPaused() {
-        return replayPaused;
+        if (role != NodeRole.REPLICA || !isRunning() || isFrozen()) {
+            return replayPaused;
+        }
+        return !queryValue("/* dbkata */ SELECT CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state()"
+                + " ELSE 'not paused' END", String.class).equals("not paused");
     }
 
     /** Turns this replica into a primary that takes writes; returns once it does. */
@@ -254,6 +262,18 @@ public final class PostgresNode implements AutoCloseable {
 
     boolean wasPromoted() {
         return promoted;
+    }
+
+    /** Closes the pool, borrowed connections included; the next {@link #dataSource()} call makes a new one. */
+    void replacePool() {
+        HikariDataSource existing;
+        synchronized (this) {
+            existing = pool;
+            pool = null;
+        }
+        if (existing != null) {
+            existing.close();
+        }
     }
 
     /** Closes the pool's connections without waiting for them to be returned. */

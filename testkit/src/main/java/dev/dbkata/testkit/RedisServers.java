@@ -70,7 +70,7 @@ public final class RedisServers implements Topology {
 
     @Override
     public void resetData() {
-        nodes.forEach(RedisNode::flush);
+        nodes.forEach(RedisNode::reset);
     }
 
     @Override

@@ -39,14 +39,22 @@ public final class Waits {
     public static <T> T until(String what, Duration atMost, Callable<T> value, Predicate<? super T> accepted) {
         AtomicReference<Object> last = new AtomicReference<>("nothing yet");
         try {
+            // An exception is a value like any other here: a replica that has not yet replayed a
+            // CREATE TABLE answers "relation does not exist" until it has.
             return Awaitility.await(what)
                     .atMost(atMost)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(POLL)
+                    .ignoreExceptions()
                     .until(() -> {
-                        T seen = value.call();
-                        last.set(seen);
-                        return seen;
+                        try {
+                            T seen = value.call();
+                            last.set(seen);
+                            return seen;
+                        } catch (Exception e) {
+                            last.set(e.toString());
+                            throw e;
+                        }
                     }, accepted::test);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("Gave up after " + format(atMost) + " waiting for " + what

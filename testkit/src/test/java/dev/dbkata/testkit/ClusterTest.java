@@ -9,9 +9,13 @@ import java.util.Comparator;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 @WithPostgresCluster(replicas = 2, reset = Reset.BEFORE_EACH_TEST)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
 
     private static final Duration REPLICATION = Duration.ofSeconds(10);
@@ -30,6 +34,21 @@ class ClusterTest {
                 "SELECT string_agg(application_name || ':' || state, ',' ORDER BY application_name) FROM pg_stat_replication",
                 String.class)).isEqualTo("replica1:streaming,replica2:streaming");
         assertThat(cluster.nodes()).extracting(PostgresNode::port).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a learner's own pg_promote() is noticed too: the next test gets a new cluster ...")
+    void promotionThroughSql(PostgresCluster cluster) {
+        cluster.replica(2).execute("SELECT pg_promote(true, 60)");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("... in which replica2 is a replica again")
+    void afterSqlPromotion(PostgresCluster cluster) {
+        assertThat(cluster.replica(2).isInRecovery()).isTrue();
+        assertThat(cluster.primary().isInRecovery()).isFalse();
     }
 
     @Test
@@ -77,6 +96,7 @@ class ClusterTest {
     }
 
     @Test
+    @Order(1)
     @DisplayName("after the primary crashes, the most advanced replica can be promoted and takes writes")
     void promoteAfterPrimaryCrash(PostgresCluster cluster) {
         cluster.primary().execute("INSERT INTO note VALUES (1, 'before the crash')");
@@ -97,7 +117,8 @@ class ClusterTest {
     }
 
     @Test
-    @DisplayName("a test after a failover gets a whole new cluster (runs in any order)")
+    @Order(2)
+    @DisplayName("the test after a failover gets a whole new cluster")
     void everyTestStartsWithAnIntactCluster(PostgresCluster cluster) {
         assertThat(cluster.primary().role()).isEqualTo(NodeRole.PRIMARY);
         assertThat(cluster.primary().isRunning()).isTrue();

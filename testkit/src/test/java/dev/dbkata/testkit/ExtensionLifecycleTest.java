@@ -97,6 +97,7 @@ class ExtensionLifecycleTest {
     @Test
     @DisplayName("servers are stopped when @BeforeAll fails")
     void serversStopWhenSetUpFails() {
+        PORTS.clear();
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailsInBeforeAll.class)).execute()
                 .containerEvents().assertStatistics(stats -> stats.failed(1));
 

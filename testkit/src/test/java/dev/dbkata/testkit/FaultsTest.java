@@ -11,9 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsTest {
 
     @Test
@@ -58,7 +62,9 @@ class FaultsTest {
 
         assertThat(node.isRunning()).isFalse();
         assertThatThrownBy(() -> DriverManager.getConnection(node.jdbcUrl() + "?user=postgres&connectTimeout=1"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("refused");
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                        .as("SQLSTATE 08001: the client could not connect").isEqualTo("08001"));
 
         node.restart();
 
@@ -67,18 +73,26 @@ class FaultsTest {
     }
 
     @Test
-    @DisplayName("a server left frozen by a test is thawed before the next one (runs in any order)")
-    void leftFrozen(PostgresNode node) {
-        assertThat(node.isFrozen()).isFalse();
-        assertThat(node.queryValue("SELECT 1", Integer.class)).isEqualTo(1);
+    @Order(1)
+    @DisplayName("a test that leaves its server frozen ...")
+    void leavesItFrozen(PostgresNode node) {
         node.freeze();
     }
 
     @Test
-    @DisplayName("a server left crashed by a test is restarted before the next one (runs in any order)")
+    @Order(2)
+    @DisplayName("... is followed by one that finds it thawed, and leaves it crashed ...")
+    void leftFrozen(PostgresNode node) {
+        assertThat(node.isFrozen()).isFalse();
+        assertThat(node.queryValue("SELECT 1", Integer.class)).isEqualTo(1);
+        node.crash();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("... and the next finds it running again")
     void leftCrashed(PostgresNode node) {
         assertThat(node.isRunning()).isTrue();
         assertThat(node.queryValue("SELECT 1", Integer.class)).isEqualTo(1);
-        node.crash();
     }
 }

@@ -26,6 +26,12 @@ public final class PortReservation implements AutoCloseable {
     private static final int HIGH = 30_000;
     private static final int ATTEMPTS = 200;
 
+    /**
+     * Ports this JVM holds. A second channel on a lock file this JVM already locked must never be
+     * opened: closing it would release the JVM's lock on that file too.
+     */
+    private static final java.util.Set<Integer> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final int port;
     private final FileChannel channel;
     private final FileLock lock;
@@ -37,7 +43,9 @@ public final class PortReservation implements AutoCloseable {
     }
 
     public static PortReservation reserve() {
-        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "dbkata-ports");
+        // Per user: a folder another user created first would not be writable.
+        Path locks = Path.of(System.getProperty("java.io.tmpdir"),
+                "dbkata-ports-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
         try {
             Files.createDirectories(locks);
         } catch (IOException e) {
@@ -45,10 +53,14 @@ public final class PortReservation implements AutoCloseable {
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int candidate = ThreadLocalRandom.current().nextInt(LOW, HIGH);
+            if (!HELD.add(candidate)) {
+                continue;
+            }
             PortReservation reservation = tryReserve(locks.resolve(candidate + ".lock"), candidate);
             if (reservation != null) {
                 return reservation;
             }
+            HELD.remove(candidate);
         }
         throw new IllegalStateException("No free TCP port found on 127.0.0.1 between " + LOW + " and " + HIGH
                 + " after " + ATTEMPTS + " tries. Is something holding most of them?");
@@ -91,6 +103,7 @@ public final class PortReservation implements AutoCloseable {
             // The channel is closed below either way, which releases the lock.
         }
         closeQuietly(channel);
+        HELD.remove(port);
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -23,6 +23,11 @@ public final class PostgresConfig {
     public static PostgresConfig withOverrides(Map<String, String> overrides) {
         Map<String, String> all = new LinkedHashMap<>(defaults());
         overrides.forEach((key, value) -> all.put(checkedName(key), checkedValue(key, value)));
+        // Statement counts are the testkit's proof; a topology's own libraries come in addition.
+        String libraries = all.get("shared_preload_libraries");
+        if (!java.util.Arrays.asList(libraries.split("\\s*,\\s*")).contains("pg_stat_statements")) {
+            all.put("shared_preload_libraries", "pg_stat_statements" + (libraries.isBlank() ? "" : ", " + libraries));
+        }
         return new PostgresConfig(all);
     }
 
@@ -69,8 +74,10 @@ public final class PostgresConfig {
         d.put("hot_standby", "on");
         // A replica that loses its primary retries quickly instead of every 5 s.
         d.put("wal_retrieve_retry_interval", "100ms");
-        // Keeps enough WAL for a replica that was crashed or frozen by a test to catch up.
-        d.put("wal_keep_size", "256MB");
+        // Enough WAL for a replica that a test crashed or froze to catch up, small enough for RAM
+        // disks: data directories live in /dev/shm where there is one.
+        d.put("wal_keep_size", "64MB");
+        d.put("max_wal_size", "128MB");
         d.put("wal_receiver_status_interval", "1s");
         return d;
     }

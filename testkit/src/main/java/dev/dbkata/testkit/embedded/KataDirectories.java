@@ -33,10 +33,19 @@ final class KataDirectories {
             return Path.of(configured);
         }
         Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+        if (Files.isDirectory(shm) && Files.isWritable(shm) && usableBytes(shm) >= 2L * 1024 * 1024 * 1024) {
             return shm.resolve("dbkata-" + userTag());
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "dbkata-runs-" + userTag());
+    }
+
+    /** Docker gives containers 64 MB of /dev/shm: too little for a cluster, so it is used only when large. */
+    private static long usableBytes(Path path) {
+        try {
+            return Files.getFileStore(path).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static String userTag() {

@@ -171,10 +171,31 @@ abstract class LocalServer implements ServerProcess {
         closed = true;
         try {
             crash();
-        } finally {
-            port.close();
-            FileTrees.deleteQuietly(folder);
-            RunDirectory.current().untrack(this);
+        } catch (RuntimeException signalFailed) {
+            killTree();
+        }
+        if (process != null && process.isAlive()) {
+            // Keep the pid file and the port lock, so that the watchdog or the reaper can still
+            // find this server; deleting them would orphan it for good.
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") would not stop; it is left"
+                    + " for the reaper. Stop it with: kill -9 " + process.pid());
+        }
+        port.close();
+        FileTrees.deleteQuietly(folder);
+        RunDirectory.current().untrack(this);
+    }
+
+    /** SIGKILL from Java itself, for when kill(1) is missing or failed. */
+    private void killTree() {
+        if (process == null) {
+            return;
+        }
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -183,12 +204,12 @@ abstract class LocalServer implements ServerProcess {
         List<Long> tree = Signals.treeOf(process.toHandle());
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                Signals.send("KILL", tree);
+                tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Signals.send("KILL", tree);
+            tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.dbkata.testkit.embedded;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +50,11 @@ final class Reaper {
         return reaped;
     }
 
+    /**
+     * A run is abandoned when nobody holds the lock on its owner file: its JVM keeps that lock
+     * for life, and the kernel drops it however the JVM ends. No pid or clock comparison is
+     * needed, so a live run is never taken for a dead one.
+     */
     static boolean isAbandoned(Path run) {
         Path owner = run.resolve(OWNER_FILE);
         try {
@@ -53,15 +62,14 @@ final class Reaper {
                 // Another JVM may have just created the folder; give it a minute to write its name.
                 return Files.getLastModifiedTime(run).toInstant().isBefore(Instant.now().minusSeconds(60));
             }
-            String[] parts = Files.readString(owner).trim().split("\\s+");
-            long pid = Long.parseLong(parts[0]);
-            long startedMillis = Long.parseLong(parts[1]);
-            return ProcessHandle.of(pid)
-                    .flatMap(p -> p.info().startInstant())
-                    .map(start -> Math.abs(start.toEpochMilli() - startedMillis) > 1_000)
-                    .orElse(true);
-        } catch (IOException | RuntimeException e) {
-            return true;
+            try (FileChannel channel = FileChannel.open(owner, StandardOpenOption.WRITE);
+                 FileLock lock = channel.tryLock()) {
+                return lock != null;
+            }
+        } catch (OverlappingFileLockException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 

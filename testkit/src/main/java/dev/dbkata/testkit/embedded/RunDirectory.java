@@ -31,6 +31,11 @@ final class RunDirectory {
     private static final System.Logger LOG = System.getLogger(RunDirectory.class.getName());
     private static volatile RunDirectory current;
 
+    /** Held for the JVM's life: the kernel drops the lock however the JVM ends, which is how the reaper knows. */
+    private static java.nio.channels.FileLock ownerLock;
+    /** Held for the JVM's life: the watchdog's stdin reaches end-of-file when this JVM dies. */
+    private static Process watchdog;
+
     private final Path root;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger topologies = new AtomicInteger();
@@ -60,6 +65,8 @@ final class RunDirectory {
         try {
             Files.createDirectories(root);
             Files.writeString(root.resolve(Reaper.OWNER_FILE), self.pid() + " " + started.toEpochMilli() + "\n");
+            ownerLock = java.nio.channels.FileChannel.open(root.resolve(Reaper.OWNER_FILE),
+                    java.nio.file.StandardOpenOption.WRITE).lock();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the folder for database servers, " + root + ": "
                     + e.getMessage() + ". Free some space or point -Dkata.run.dir at a writable folder.", e);
@@ -71,7 +78,7 @@ final class RunDirectory {
         RunDirectory run = new RunDirectory(root);
         Runtime.getRuntime().addShutdownHook(new Thread(run::closeEverything, "dbkata-shutdown"));
         if (!"false".equals(System.getProperty("kata.watchdog"))) {
-            startWatchdog(self.pid(), root);
+            startWatchdog(root);
         }
         return run;
     }
@@ -117,10 +124,11 @@ final class RunDirectory {
 
     /**
      * Starts a small shell process that waits for this JVM to disappear and then stops whatever
-     * it left running in {@code root}. It runs in its own session so that the signal that killed
-     * the JVM's process group does not kill it too.
+     * it left running in {@code root}. It learns of the JVM's end from its stdin, a pipe this JVM
+     * holds open: the pipe closes however the JVM dies, with no pid or clock to get wrong. It runs
+     * in its own session so that the signal that killed the JVM's process group does not kill it.
      */
-    private static void startWatchdog(long jvmPid, Path root) {
+    private static void startWatchdog(Path root) {
         if (!Platform.isLinux() && !Platform.isMac()) {
             return;
         }
@@ -133,9 +141,9 @@ final class RunDirectory {
             if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
                 command.add("setsid");
             }
-            command.addAll(List.of("sh", "-c", body, "dbkata-watchdog", Long.toString(jvmPid), root.toString()));
-            new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            command.addAll(List.of("sh", "-c", body, "dbkata-watchdog", root.toString()));
+            watchdog = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

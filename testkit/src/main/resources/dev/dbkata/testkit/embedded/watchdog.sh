@@ -1,21 +1,17 @@
 # Waits for a JVM to end, then stops the database servers it left in its run folder.
-# $1: the JVM's pid, $2: its run folder. A PostgreSQL node keeps its pid in data/postmaster.pid
+# Its stdin is a pipe the JVM holds open until it dies; $1 is the JVM's run folder. A PostgreSQL node keeps its pid in data/postmaster.pid
 # (PostgreSQL's own file; its command line names that folder). A Redis node keeps "pid port" in
 # server.pid (Redis rewrites its command line to "redis-server 127.0.0.1:port").
-jvm=$1
-run=$2
-started=$(ps -o lstart= -p "$jvm" 2>/dev/null)
+run=$1
 
-jvm_alive() {
-    kill -0 "$jvm" 2>/dev/null || return 1
-    # A recycled pid is not our JVM: compare start times.
-    [ "$(ps -o lstart= -p "$jvm" 2>/dev/null)" = "$started" ]
-}
-
-while jvm_alive; do
-    sleep 1
-done
+# Returns at end-of-file, that is when the JVM is gone, however it ended.
+while read -r _; do :; done
 [ -d "$run" ] || exit 0
+
+# A zombie (dead, not yet reaped by its new parent) answers kill -0 but is gone for our purposes.
+alive() {
+    kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != "Z" ]
+}
 
 pids=""
 for pidfile in "$run"/*/data/postmaster.pid "$run"/*/server.pid; do
@@ -42,10 +38,12 @@ done
 i=0
 while [ $i -lt 50 ]; do
     alive=""
-    for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    for pid in $pids; do alive "$pid" && alive="$alive $pid"; done
     [ -z "$alive" ] && break
     sleep 0.1
     i=$((i + 1))
 done
 for pid in $pids; do kill -KILL "$pid" 2>/dev/null; done
+# Keep the pid files for the reaper if anything could not be stopped.
+for pid in $pids; do alive "$pid" && exit 1; done
 rm -rf "$run"

@@ -3,6 +3,7 @@ package dev.dbkata.testkit.embedded;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Builds the command line of a JVM that runs one of the test classes' {@code main} methods. */
@@ -23,7 +24,8 @@ final class ChildJvm {
                 .forEach(command::add);
         command.add("-Dkata.backend=embedded");
         for (String property : List.of("kata.cache.dir", "kata.run.dir")) {
-            if (System.getProperty(property) != null) {
+            boolean overridden = Arrays.stream(systemProperties).anyMatch(p -> p.startsWith(property + "="));
+            if (System.getProperty(property) != null && !overridden) {
                 command.add("-D" + property + "=" + System.getProperty(property));
             }
         }

@@ -30,6 +30,10 @@ class NoLeftoverServersTest {
 
     private final List<Process> victims = new ArrayList<>();
 
+    /** The victims' own run root, so that no other JVM's reaper races these tests for them. */
+    @org.junit.jupiter.api.io.TempDir
+    Path runRoot;
+
     /** Whatever a test did, its victims and their servers must not outlive it. */
     @AfterEach
     void killVictims() throws InterruptedException {
@@ -37,14 +41,14 @@ class NoLeftoverServersTest {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
         }
-        new Reaper(KataDirectories.runRoot()).reapAbandonedRuns(RunDirectory.current().root());
+        new Reaper(runRoot).reapAbandonedRuns(RunDirectory.current().root());
     }
 
     private record Victim(Process jvm, int postgresPort, int redisPort, Path runFolder) {
     }
 
     private Victim startVictim(boolean watchdog) throws Exception {
-        Process jvm = new ProcessBuilder(ChildJvm.command(OrphanMaker.class, "kata.watchdog=" + watchdog))
+        Process jvm = new ProcessBuilder(ChildJvm.command(OrphanMaker.class, "kata.watchdog=" + watchdog, "kata.run.dir=" + runRoot))
                 .redirectErrorStream(true).start();
         victims.add(jvm);
         BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
