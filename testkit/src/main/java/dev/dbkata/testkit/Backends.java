@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.BackendChoice;
 import dev.dbkata.testkit.backend.DockerProbe;
+import dev.dbkata.testkit.backend.Lazy;
 import dev.dbkata.testkit.docker.DockerBackend;
 import dev.dbkata.testkit.embedded.EmbeddedBackend;
 
@@ -15,27 +16,20 @@ import dev.dbkata.testkit.embedded.EmbeddedBackend;
 public final class Backends {
 
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
-    private static volatile Backend current;
-    private static volatile BackendChoice choice;
+    private static final Lazy<BackendChoice> CHOICE = Lazy.of(() -> {
+        BackendChoice decided = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY),
+                System.getenv(), () -> DockerProbe.ofSystem().probe());
+        LOG.log(Level.INFO, "Database backend: {0} ({1})", decided.backend(), decided.reason());
+        return decided;
+    });
+    private static final Lazy<Backend> CURRENT = Lazy.of(() ->
+            CHOICE.get().backend() == BackendChoice.Kind.DOCKER ? new DockerBackend() : new EmbeddedBackend());
 
     private Backends() {
     }
 
     static Backend current() {
-        Backend found = current;
-        if (found == null) {
-            synchronized (Backends.class) {
-                if (current == null) {
-                    BackendChoice decided = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY),
-                            System.getenv(), () -> DockerProbe.ofSystem().probe());
-                    LOG.log(Level.INFO, "Database backend: {0} ({1})", decided.backend(), decided.reason());
-                    current = decided.backend() == BackendChoice.Kind.DOCKER ? new DockerBackend() : new EmbeddedBackend();
-                    choice = decided;
-                }
-                found = current;
-            }
-        }
-        return found;
+        return CURRENT.get();
     }
 
     /** {@code embedded} or {@code docker}: the backend in use, deciding now if nothing started yet. */
@@ -45,7 +39,6 @@ public final class Backends {
 
     /** Why the backend was chosen, for reports. */
     public static String reason() {
-        current();
-        return choice.reason();
+        return CHOICE.get().reason();
     }
 }

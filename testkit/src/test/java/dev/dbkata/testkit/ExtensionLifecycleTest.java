@@ -3,9 +3,6 @@ package dev.dbkata.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,14 +68,6 @@ class ExtensionLifecycleTest {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
     }
 
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     @Test
     @DisplayName("one server per class, shared by its tests and @Nested tests, stopped after the class")
@@ -90,8 +79,8 @@ class ExtensionLifecycleTest {
         int redisPort = REDIS_PORTS.get(0);
         assertThat(PORTS).as("every test, nested ones too, gets the class's one PostgreSQL")
                 .containsExactly(postgresPort, postgresPort, postgresPort);
-        assertThat(listening(postgresPort)).as("PostgreSQL must stop after the class").isFalse();
-        assertThat(listening(redisPort)).as("Redis must stop after the class").isFalse();
+        assertThat(Listening.on(postgresPort)).as("PostgreSQL must stop after the class").isFalse();
+        assertThat(Listening.on(redisPort)).as("Redis must stop after the class").isFalse();
     }
 
     @Test
@@ -102,7 +91,7 @@ class ExtensionLifecycleTest {
                 .containerEvents().assertStatistics(stats -> stats.failed(1));
 
         assertThat(PORTS).hasSize(1);
-        assertThat(listening(PORTS.get(0))).isFalse();
+        assertThat(Listening.on(PORTS.get(0))).isFalse();
     }
 
     @Test

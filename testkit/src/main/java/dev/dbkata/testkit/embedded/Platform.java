@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import dev.dbkata.testkit.backend.Lazy;
+
 /** Facts about the machine that decide how servers are started. */
 final class Platform {
 
-    private static volatile Boolean unshareWorks;
+    private static final Lazy<Boolean> UNSHARE_WORKS = Lazy.of(Platform::probeUnshare);
 
     private Platform() {
     }
@@ -56,10 +58,7 @@ final class Platform {
         if (!isRootOnLinux()) {
             return List.of();
         }
-        if (unshareWorks == null) {
-            unshareWorks = probeUnshare();
-        }
-        if (!unshareWorks) {
+        if (!UNSHARE_WORKS.get()) {
             throw new IllegalStateException("PostgreSQL refuses to run as root, and this machine cannot"
                     + " drop root with `unshare -U` (it is missing, or user namespaces are disabled, as in"
                     + " an unprivileged container). Run the build as a normal user, or use Docker"
@@ -71,8 +70,12 @@ final class Platform {
     private static boolean probeUnshare() {
         try {
             Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
             String out = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.equals("0");
+            return p.exitValue() == 0 && !out.equals("0");
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

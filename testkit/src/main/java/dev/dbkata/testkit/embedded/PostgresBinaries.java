@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
+import dev.dbkata.testkit.backend.Lazy;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -25,23 +26,14 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 final class PostgresBinaries {
 
-    private static volatile Path home;
+    private static final Lazy<Path> HOME = Lazy.of(PostgresBinaries::unpack);
 
     private PostgresBinaries() {
     }
 
     /** The unpacked installation: {@code bin/}, {@code lib/}, {@code share/}. */
     static Path home() {
-        Path found = home;
-        if (found == null) {
-            synchronized (PostgresBinaries.class) {
-                if (home == null) {
-                    home = unpack();
-                }
-                found = home;
-            }
-        }
-        return found;
+        return HOME.get();
     }
 
     static Path bin(String program) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.dbkata.testkit.backend.Lazy;
+
 /**
  * Which {@code redis-server} to run: {@code -Dkata.redis.server=/path} when set; else the binary
  * that the {@code com.github.codemonstur:embedded-redis} artifact ships for this platform,
@@ -14,22 +16,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 final class RedisBinary {
 
-    private static volatile Path path;
+    private static final Lazy<Path> PATH = Lazy.of(RedisBinary::locate);
 
     private RedisBinary() {
     }
 
     static Path path() {
-        Path found = path;
-        if (found == null) {
-            synchronized (RedisBinary.class) {
-                if (path == null) {
-                    path = locate();
-                }
-                found = path;
-            }
-        }
-        return found;
+        return PATH.get();
     }
 
     private static Path locate() {

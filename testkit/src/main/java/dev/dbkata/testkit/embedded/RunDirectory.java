@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.dbkata.testkit.backend.Lazy;
+
 /**
  * The folder in which this JVM keeps the data of the servers it runs, and the guarantees that no
  * server outlives it:
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RunDirectory {
 
     private static final System.Logger LOG = System.getLogger(RunDirectory.class.getName());
-    private static volatile RunDirectory current;
+    private static final Lazy<RunDirectory> CURRENT = Lazy.of(RunDirectory::create);
 
     /** Held for the JVM's life: the kernel drops the lock however the JVM ends, which is how the reaper knows. */
     private static java.nio.channels.FileLock ownerLock;
@@ -45,16 +47,7 @@ final class RunDirectory {
     }
 
     static RunDirectory current() {
-        RunDirectory found = current;
-        if (found == null) {
-            synchronized (RunDirectory.class) {
-                if (current == null) {
-                    current = create();
-                }
-                found = current;
-            }
-        }
-        return found;
+        return CURRENT.get();
     }
 
     private static RunDirectory create() {

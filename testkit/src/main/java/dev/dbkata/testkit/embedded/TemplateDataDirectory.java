@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.dbkata.testkit.backend.Lazy;
+
 /**
  * A freshly initialised, never started PostgreSQL data directory, made once and copied for every
  * node. A copy of a stopped cluster is a valid base backup, so a replica is simply a copy with
@@ -18,26 +20,19 @@ final class TemplateDataDirectory {
     static final List<String> INITDB_OPTIONS = List.of("--auth=trust", "--username=postgres", "--encoding=UTF8",
             "--locale=C", "--no-sync", "--wal-segsize=1", "--no-instructions");
 
-    private static volatile Path template;
+    private static final Lazy<Path> TEMPLATE = Lazy.of(TemplateDataDirectory::create);
 
     private TemplateDataDirectory() {
     }
 
     static Path path() {
-        Path found = template;
-        if (found == null) {
-            synchronized (TemplateDataDirectory.class) {
-                if (template == null) {
-                    Path home = PostgresBinaries.home();
-                    String key = PostgresBinaries.shortHash(home + String.join(" ", INITDB_OPTIONS));
-                    Path folder = CachedDirectory.obtain(KataDirectories.cacheRoot().resolve("template-" + key),
-                            TemplateDataDirectory::initdb);
-                    template = folder.resolve("data");
-                }
-                found = template;
-            }
-        }
-        return found;
+        return TEMPLATE.get();
+    }
+
+    private static Path create() {
+        String key = PostgresBinaries.shortHash(PostgresBinaries.home() + String.join(" ", INITDB_OPTIONS));
+        return CachedDirectory.obtain(KataDirectories.cacheRoot().resolve("template-" + key),
+                TemplateDataDirectory::initdb).resolve("data");
     }
 
     private static void initdb(Path folder) throws IOException {

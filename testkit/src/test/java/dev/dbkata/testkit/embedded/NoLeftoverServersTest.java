@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.dbkata.testkit.Listening;
 import dev.dbkata.testkit.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -70,14 +69,6 @@ class NoLeftoverServersTest {
         return new Victim(jvm, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Path.of(parts[3]));
     }
 
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static void killHard(Process jvm) throws InterruptedException {
         jvm.destroyForcibly();
@@ -88,13 +79,13 @@ class NoLeftoverServersTest {
     @DisplayName("the watchdog stops the servers of a JVM killed with kill -9 and deletes its folder")
     void watchdogCleansUpAfterKillDashNine() throws Exception {
         Victim victim = startVictim(true);
-        assertThat(listening(victim.postgresPort())).isTrue();
-        assertThat(listening(victim.redisPort())).isTrue();
+        assertThat(Listening.on(victim.postgresPort())).isTrue();
+        assertThat(Listening.on(victim.redisPort())).isTrue();
 
         killHard(victim.jvm());
 
         Waits.until("the watchdog to stop PostgreSQL and Redis of the killed JVM", Duration.ofSeconds(15),
-                () -> !listening(victim.postgresPort()) && !listening(victim.redisPort()));
+                () -> !Listening.on(victim.postgresPort()) && !Listening.on(victim.redisPort()));
         Waits.until("the watchdog to delete " + victim.runFolder(), Duration.ofSeconds(10),
                 () -> !Files.exists(victim.runFolder()));
     }
@@ -104,13 +95,13 @@ class NoLeftoverServersTest {
     void reaperCleansUpAtNextStart() throws Exception {
         Victim victim = startVictim(false);
         killHard(victim.jvm());
-        assertThat(listening(victim.postgresPort())).as("nothing has cleaned up yet").isTrue();
+        assertThat(Listening.on(victim.postgresPort())).as("nothing has cleaned up yet").isTrue();
 
         int reaped = new Reaper(victim.runFolder().getParent()).reapAbandonedRuns(RunDirectory.current().root());
 
         assertThat(reaped).isGreaterThanOrEqualTo(1);
-        assertThat(listening(victim.postgresPort())).isFalse();
-        assertThat(listening(victim.redisPort())).isFalse();
+        assertThat(Listening.on(victim.postgresPort())).isFalse();
+        assertThat(Listening.on(victim.redisPort())).isFalse();
         assertThat(victim.runFolder()).doesNotExist();
     }
 
@@ -121,7 +112,7 @@ class NoLeftoverServersTest {
 
         new Reaper(victim.runFolder().getParent()).reapAbandonedRuns(RunDirectory.current().root());
 
-        assertThat(listening(victim.postgresPort())).isTrue();
+        assertThat(Listening.on(victim.postgresPort())).isTrue();
         assertThat(victim.runFolder()).exists();
     }
 }
