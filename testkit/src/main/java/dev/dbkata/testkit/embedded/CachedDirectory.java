@@ -22,9 +22,16 @@ final class CachedDirectory {
     private CachedDirectory() {
     }
 
-    static Path obtain(Path target, Builder builder) {
+    /**
+     * @param mustExist a file inside the directory that proves it whole; when a temp cleaner
+     *                  deleted it, the directory is built again instead of failing later
+     */
+    static Path obtain(Path target, String mustExist, Builder builder) {
         if (Files.isDirectory(target)) {
-            return target;
+            if (Files.exists(target.resolve(mustExist))) {
+                return target;
+            }
+            FileTrees.deleteQuietly(target);
         }
         Path scratch = target.resolveSibling(target.getFileName() + ".building-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>The <em>cache</em> holds what is expensive to make and never changes: unpacked binaries
- *       and the {@code initdb} template. It survives builds. {@code -Dkata.cache.dir} moves it.</li>
+ *       and the {@code initdb} template, in {@code ~/.cache/dbkata}. It survives builds.
+ *       {@code -Dkata.cache.dir} moves it.</li>
  *   <li>The <em>run root</em> holds the data directories of running servers, one folder per JVM.
  *       It is in RAM ({@code /dev/shm}) where there is one: copying a data directory to disk costs
  *       more than everything else a start does. {@code -Dkata.run.dir} moves it.</li>
@@ -23,6 +24,11 @@ final class KataDirectories {
         String configured = System.getProperty("kata.cache.dir");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
+        }
+        // In the home folder: temp cleaners prune old files from /tmp, and other users can write there.
+        Path home = Path.of(System.getProperty("user.home", ""));
+        if (!home.toString().isEmpty() && Files.isDirectory(home) && Files.isWritable(home)) {
+            return home.resolve(".cache").resolve("dbkata");
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "dbkata-cache-" + userTag());
     }

