@@ -68,9 +68,13 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     private static <A extends Annotation, T extends Topology> void startIfDeclared(
             Kind<A, T> kind, Class<?> testClass, ExtensionContext.Store store) {
         Optional<A> declared = AnnotationSupport.findAnnotation(testClass, kind.annotation());
-        if (declared.isEmpty()) {
+        // Once per class: with @TestInstance(PER_CLASS), constructor injection starts the servers
+        // before beforeAll runs.
+        List<Object> startedKey = List.of(kind.annotation(), testClass);
+        if (declared.isEmpty() || store.get(startedKey) != null) {
             return;
         }
+        store.put(startedKey, Boolean.TRUE);
         A annotation = declared.get();
         TopologyHolder<T> holder = new TopologyHolder<>(kind.starter().apply(annotation), kind.reset().apply(annotation));
         // Stored before starting, so that the store closes whatever did start if starting fails.
@@ -100,6 +104,10 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         TopologyHolder<?> holder = holderFor(type, context);
+        if (holder == null && parameter.getDeclaringExecutable() instanceof java.lang.reflect.Constructor) {
+            beforeAll(context);
+            holder = holderFor(type, context);
+        }
         if (holder == null) {
             throw new ParameterResolutionException(context.getRequiredTestClass().getSimpleName() + " asks for a "
                     + type.getSimpleName() + " but declares no such servers: annotate the class with "

@@ -55,6 +55,22 @@ class ExtensionLifecycleTest {
         }
     }
 
+    @WithPostgres
+    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+    static class ConstructorInjection {
+        private final PostgresNode postgres;
+
+        ConstructorInjection(PostgresNode postgres) {
+            this.postgres = postgres;
+        }
+
+        @Test
+        void sameServerAsTheParameter(PostgresNode parameter) {
+            PORTS.add(postgres.port());
+            PORTS.add(parameter.port());
+        }
+    }
+
     static class AsksForUndeclaredServers {
         @Test
         @org.junit.jupiter.api.extension.ExtendWith(DatabaseExtension.class)
@@ -91,6 +107,16 @@ class ExtensionLifecycleTest {
                 .containerEvents().assertStatistics(stats -> stats.failed(1));
 
         assertThat(PORTS).hasSize(1);
+        assertThat(Listening.on(PORTS.get(0))).isFalse();
+    }
+
+    @Test
+    @DisplayName("constructor injection works with a per-class test instance, and gets the class's one server")
+    void constructorInjection() {
+        Events events = run(ConstructorInjection.class);
+
+        events.assertStatistics(stats -> stats.succeeded(1).failed(0));
+        assertThat(PORTS).hasSize(2).containsOnly(PORTS.get(0));
         assertThat(Listening.on(PORTS.get(0))).isFalse();
     }
 
