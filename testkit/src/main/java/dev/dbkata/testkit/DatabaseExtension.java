@@ -45,12 +45,13 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
                     a -> () -> PostgresShards.start(Backends.current(), a.count(), config(a.settings()))),
             new Kind<>(WithRedis.class, WithRedis::reset, a -> () -> RedisServers.start(Backends.current(), a.count())));
 
-    private static final java.util.Map<Class<?>, String> ANNOTATION_FOR = java.util.Map.of(
-            PostgresNode.class, "@WithPostgres (or @WithPostgresCluster for its primary)",
-            PostgresCluster.class, "@WithPostgresCluster",
-            PostgresShards.class, "@WithShards",
-            RedisNode.class, "@WithRedis",
-            RedisServers.class, "@WithRedis");
+    /** Which annotations provide a parameter type, the preferred one first. */
+    private static final java.util.Map<Class<?>, List<Class<? extends Annotation>>> PROVIDED_BY = java.util.Map.of(
+            PostgresNode.class, List.of(WithPostgres.class, WithPostgresCluster.class),
+            PostgresCluster.class, List.of(WithPostgresCluster.class),
+            PostgresShards.class, List.of(WithShards.class),
+            RedisNode.class, List.of(WithRedis.class),
+            RedisServers.class, List.of(WithRedis.class));
 
     private static PostgresConfig config(String[] settings) {
         return PostgresConfig.withOverrides(PostgresConfig.parsePairs(settings));
@@ -97,7 +98,7 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         // Claims every testkit type, so that a missing annotation is explained below rather than
         // reported as a parameter nobody can resolve.
-        return ANNOTATION_FOR.containsKey(parameter.getParameter().getType());
+        return PROVIDED_BY.containsKey(parameter.getParameter().getType());
     }
 
     @Override
@@ -111,7 +112,8 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
         if (holder == null) {
             throw new ParameterResolutionException(context.getRequiredTestClass().getSimpleName() + " asks for a "
                     + type.getSimpleName() + " but declares no such servers: annotate the class with "
-                    + ANNOTATION_FOR.get(type) + ".");
+                    + PROVIDED_BY.get(type).stream().map(a -> "@" + a.getSimpleName())
+                            .collect(java.util.stream.Collectors.joining(" or ")) + ".");
         }
         Topology topology = holder.current();
         if (type == PostgresNode.class) {
@@ -126,18 +128,11 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     /** Which declared topology provides a parameter of this type, if any. */
     private static TopologyHolder<?> holderFor(Class<?> type, ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        if (type == PostgresNode.class) {
-            TopologyHolder<?> single = store.get(WithPostgres.class, TopologyHolder.class);
-            return single != null ? single : store.get(WithPostgresCluster.class, TopologyHolder.class);
-        }
-        if (type == PostgresCluster.class) {
-            return store.get(WithPostgresCluster.class, TopologyHolder.class);
-        }
-        if (type == PostgresShards.class) {
-            return store.get(WithShards.class, TopologyHolder.class);
-        }
-        if (type == RedisNode.class || type == RedisServers.class) {
-            return store.get(WithRedis.class, TopologyHolder.class);
+        for (Class<? extends Annotation> annotation : PROVIDED_BY.getOrDefault(type, List.of())) {
+            TopologyHolder<?> holder = store.get(annotation, TopologyHolder.class);
+            if (holder != null) {
+                return holder;
+            }
         }
         return null;
     }

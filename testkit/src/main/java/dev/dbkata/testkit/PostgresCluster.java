@@ -120,27 +120,24 @@ public final class PostgresCluster implements Topology {
         if (nodes.stream().anyMatch(PostgresNode::wasPromoted)) {
             return false;
         }
-        try {
-            for (PostgresNode node : nodes) {
-                node.thaw();
-                if (!node.isRunning()) {
-                    node.restart();
-                }
+        for (PostgresNode node : nodes) {
+            node.thaw();
+            if (!node.isRunning()) {
+                node.restart();
             }
-            if (replicas().stream().anyMatch(replica -> !replica.isInRecovery())) {
-                return false;
-            }
-            for (PostgresNode replica : replicas()) {
-                if (replica.isReplayPaused()) {
-                    replica.resumeReplay();
-                }
-            }
-            awaitStreaming();
-            awaitReplicasCaughtUp();
-            return true;
-        } catch (RuntimeException | AssertionError unmendable) {
+        }
+        if (replicas().stream().anyMatch(replica -> !replica.isInRecovery())) {
             return false;
         }
+        for (PostgresNode replica : replicas()) {
+            if (replica.isReplayPaused()) {
+                replica.resumeReplay();
+            }
+        }
+        // Throws when a replica does not come back; the holder then starts a new cluster.
+        awaitStreaming();
+        awaitReplicasCaughtUp();
+        return true;
     }
 
     @Override

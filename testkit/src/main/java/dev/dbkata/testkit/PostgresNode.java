@@ -293,10 +293,7 @@ public final class PostgresNode implements AutoCloseable {
     /** Stops the server for good and deletes its data. */
     @Override
     public void close() {
-        HikariDataSource existing = pool;
-        if (existing != null) {
-            existing.close();
-        }
+        replacePool();
         server.close();
     }
 

@@ -7,7 +7,8 @@ interface Topology extends AutoCloseable {
      * Undoes the faults a test left behind: thaws frozen servers, restarts crashed ones, resumes
      * paused replay.
      *
-     * @return false when only starting a new topology can restore it (a replica was promoted)
+     * @return false when only starting a new topology can restore it (a replica was promoted);
+     *         throwing means the same
      */
     boolean heal();
 

@@ -42,10 +42,11 @@ final class TopologyHolder<T extends Topology> implements AutoCloseable {
         usedByATest = true;
     }
 
+    /** A topology that fails while being mended (a wait that times out included) is replaced. */
     private boolean healed() {
         try {
             return current().heal();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError unmendable) {
             return false;
         }
     }
