@@ -1,0 +1,106 @@
+package dev.dbkata.grader;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Grades one exercise in a workspace folder: copies the graded code and the canonical tests,
+ * compiles both, checks fair play, runs the tests in a JVM of their own and scores the tasks.
+ * Whatever goes wrong with the learner's code ends here as a result, never as an exception.
+ */
+final class ExerciseGrader {
+
+    private final KataRepository repository;
+    private final Target target;
+    private final ExerciseJvm jvm;
+    private final SourceCompiler compiler;
+    private final int repeat;
+
+    ExerciseGrader(KataRepository repository, Target target, ExerciseJvm jvm, SourceCompiler compiler, int repeat) {
+        this.repository = repository;
+        this.target = target;
+        this.jvm = jvm;
+        this.compiler = compiler;
+        this.repeat = repeat;
+    }
+
+    ExerciseResult grade(String id, Path workDir) {
+        long start = System.nanoTime();
+        TaskCatalog catalog = repository.catalog(id);
+        ExerciseInfo exercise = catalog.exercise();
+        List<Path> dependencies = repository.dependencies(target.classpathModule(repository, id));
+
+        // The copy: the graded code, and this repository's tests (never the submission's).
+        Path mainCopy = workDir.resolve("src/main");
+        Path testCopy = workDir.resolve("src/test");
+        Path mainSources = target.mainSources(repository, id);
+        FileCopies.copyTree(mainSources, mainCopy);
+        FileCopies.copyTree(repository.exercise(id).resolve("src/test"), testCopy);
+        Path classes = workDir.resolve("classes");
+        Path testClasses = workDir.resolve("test-classes");
+
+        Optional<String> problem = compiler.compile(mainCopy.resolve("java"), dependencies, classes, workDir)
+                .map(first -> "compile error: " + first);
+        if (problem.isEmpty()) {
+            List<Path> withCode = new ArrayList<>();
+            withCode.add(classes);
+            withCode.addAll(dependencies);
+            problem = compiler.compile(testCopy.resolve("java"), withCode, testClasses, workDir)
+                    .map(first -> "compile error: the tests do not compile against your code: " + first);
+        }
+        if (problem.isEmpty()) {
+            Set<String> testNames = exercise.tasks().stream().flatMap(t -> t.testClasses().stream())
+                    .map(n -> n.replaceAll("\\$.*", "")).collect(Collectors.toSet());
+            problem = FairPlay.check(classes, testNames).map(FairPlay.Violation::toString);
+        }
+        if (problem.isPresent()) {
+            return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem.get()),
+                    millisSince(start), problem.get());
+        }
+        FileCopies.copyTree(mainCopy.resolve("resources"), classes);
+        FileCopies.copyTree(testCopy.resolve("resources"), testClasses);
+
+        List<List<TaskResult>> runs = new ArrayList<>();
+        String runProblem = null;
+        for (int run = 1; run <= repeat; run++) {
+            ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies, "run-" + run);
+            RunOutcome outcome = RunOutcome.of(ending);
+            runs.add(outcome.problem() == null || !outcome.outcomes().isEmpty()
+                    ? TaskScoring.score(catalog, outcome.outcomes())
+                    : TaskScoring.all(exercise, outcome.status(), outcome.problem()));
+            runProblem = runProblem != null ? runProblem : outcome.problem();
+        }
+        return new ExerciseResult(exercise, TaskScoring.combine(runs), millisSince(start), runProblem);
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** What one run of the JVM amounts to: the test outcomes, and what cut it short if anything. */
+    private record RunOutcome(List<TestOutcome> outcomes, TaskStatus status, String problem) {
+
+        static RunOutcome of(ExerciseJvm.Ending ending) {
+            if (ending.timedOut()) {
+                String message = "timeout: the exercise's tests did not finish in time and were stopped";
+                RunEvents.Run run = RunEvents.read(ending.events(), TaskStatus.TIMEOUT, message);
+                return new RunOutcome(run.outcomes(), TaskStatus.TIMEOUT,
+                        run.lastStarted() == null ? message : message + " (while running '" + run.lastStarted() + "')");
+            }
+            String exited = "exited: the test JVM stopped (exit code " + ending.exitCode() + ") before this test finished";
+            RunEvents.Run run = RunEvents.read(ending.events(), TaskStatus.ERROR, exited);
+            if (run.completed()) {
+                return new RunOutcome(run.outcomes(), TaskStatus.PASSED, null);
+            }
+            String problem = run.lastStarted() != null
+                    ? "exited: the test JVM stopped (exit code " + ending.exitCode() + ") while running '" + run.lastStarted() + "'"
+                    : "exited: the test JVM stopped (exit code " + ending.exitCode() + ") before any test ran: "
+                            + TaskScoring.firstLine(ExerciseJvm.tail(ending.log(), 1));
+            return new RunOutcome(run.outcomes(), TaskStatus.ERROR, problem);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.dbkata.grader;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.dbkata.grader.runner.ExerciseRunner;
+
+/**
+ * Starts the JVM that runs one exercise's tests ({@link ExerciseRunner}), waits for it within
+ * the exercise's limit, and stops it — gently first, so that its shutdown hook stops its database
+ * servers, then by force with everything it started.
+ */
+final class ExerciseJvm {
+
+    /** How the JVM ended. {@code exitCode} is -1 when it was stopped for taking too long. */
+    record Ending(boolean timedOut, int exitCode, Path events, Path log) {
+    }
+
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final String backend;
+    private final Duration perTest;
+    private final Duration perExercise;
+
+    ExerciseJvm(String backend, Duration perTest, Duration perExercise) {
+        this.backend = backend;
+        this.perTest = perTest;
+        this.perExercise = perExercise;
+    }
+
+    /**
+     * @param workDir     the exercise's folder in the grading workspace (the JVM's working directory)
+     * @param classes     the learner's compiled code
+     * @param testClasses the compiled canonical tests
+     */
+    Ending run(Path workDir, Path classes, Path testClasses, List<Path> dependencies, String runName) {
+        Path events = workDir.resolve(runName + "-events.jsonl");
+        Path log = workDir.resolve(runName + "-output.log");
+        Set<String> classpath = new LinkedHashSet<>(runnerClasspath());
+        classpath.add(testClasses.toString());
+        classpath.add(classes.toString());
+        dependencies.forEach(d -> classpath.add(d.toString()));
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-Dkata.backend=" + backend, "-Dfile.encoding=UTF-8",
+                "-cp", String.join(File.pathSeparator, classpath),
+                ExerciseRunner.class.getName(), events.toString(), testClasses.toString(),
+                Long.toString(Math.max(1, perTest.toSeconds()))));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new GradingException("could not start a JVM for the tests: " + e.getMessage(), e);
+        }
+        try {
+            if (process.waitFor(perExercise.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new Ending(false, process.exitValue(), events, log);
+            }
+            stop(process);
+            return new Ending(true, -1, events, log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new GradingException("interrupted while the tests ran", e);
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        // Whatever it started and did not stop (the testkit's watchdog would, a little later).
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Where the runner and the JUnit launcher come from: the grader's own classpath. */
+    private static List<String> runnerClasspath() {
+        return List.of(ExerciseRunner.class, org.junit.platform.launcher.core.LauncherFactory.class).stream()
+                .map(ExerciseJvm::locationOf).distinct().collect(Collectors.toList());
+    }
+
+    private static String locationOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

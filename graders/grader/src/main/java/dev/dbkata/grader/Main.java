@@ -1,0 +1,206 @@
+package dev.dbkata.grader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.dbkata.grader.format.ReportFormat;
+
+/**
+ * The grader's command line, which the {@code kata} script calls:
+ * <pre>
+ * grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR] [--format text|json|markdown|junit|exercism]
+ *        [--output FILE] [--fail-under PCT] [--repeat N] [--test-timeout SECONDS] [--exercise-timeout SECONDS]
+ * verify [EXERCISE...] [--repeat N]
+ * list
+ * hint   EXERCISE [TASK]
+ * </pre>
+ * Exit status: 0 done; 1 below {@code --fail-under}, or {@code verify} found offenders; 2 the
+ * command could not run (its message says why).
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int UNUSABLE = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Main(System.out, System.err).run(args));
+    }
+
+    int run(String[] args) {
+        try {
+            Arguments arguments = Arguments.parse(args);
+            KataRepository repository = new KataRepository(arguments.repo());
+            return switch (arguments.command()) {
+                case "grade" -> grade(repository, arguments);
+                case "verify" -> verify(repository, arguments);
+                case "list" -> {
+                    out.print(Progress.table(repository, repository.exercises()));
+                    yield OK;
+                }
+                case "hint" -> {
+                    if (arguments.names().isEmpty() || arguments.names().size() > 2) {
+                        throw new GradingException("usage: kata hint EXERCISE [TASK]");
+                    }
+                    out.println(Hints.next(repository, arguments.names().get(0),
+                            arguments.names().size() == 2 ? arguments.names().get(1) : null));
+                    yield OK;
+                }
+                default -> throw new GradingException("unknown command " + arguments.command() + "\n" + Arguments.USAGE);
+            };
+        } catch (GradingException e) {
+            err.println("kata: " + e.getMessage());
+            return UNUSABLE;
+        }
+    }
+
+    private int grade(KataRepository repository, Arguments arguments) {
+        Report report = new Grader(err).grade(request(repository, arguments, arguments.target()));
+        String rendered = arguments.format().render(report);
+        if (arguments.output() != null) {
+            write(arguments.output(), rendered);
+            if (arguments.format() != ReportFormat.TEXT) {
+                out.print(ReportFormat.TEXT.render(report));
+            }
+            err.println("Report written to " + arguments.output());
+        } else {
+            out.print(rendered);
+        }
+        Report.Points score = report.score();
+        if ("true".equals(System.getenv("GITHUB_ACTIONS"))) {
+            // GitHub Classroom takes the grade from a notice annotation reading "Points X/Y".
+            out.printf(Locale.ROOT, "::notice title=Autograding complete::Points %d/%d%n", score.earned(), score.possible());
+        }
+        if (arguments.failUnder() != null && score.percent() < arguments.failUnder()) {
+            err.printf(Locale.ROOT, "kata: score %.1f%% is below --fail-under %.1f%%%n", score.percent(), arguments.failUnder());
+            return FAILED;
+        }
+        return OK;
+    }
+
+    private int verify(KataRepository repository, Arguments arguments) {
+        err.println("Verifying the reference solutions (every task must pass) ...");
+        Report solutions = new Grader(err).grade(request(repository, arguments, new Target.Solutions()));
+        err.println("Verifying the skeletons (every task must fail, for want of the learner's work) ...");
+        Report skeletons = new Grader(err).grade(request(repository, arguments, new Target.Exercises()));
+        List<String> offenders = Verification.offenders(repository, solutions, skeletons);
+        if (offenders.isEmpty()) {
+            out.printf(Locale.ROOT, "kata verify: %d exercises, %d tasks: every reference passes, every skeleton fails.%n",
+                    skeletons.exercises().size(), skeletons.exercises().stream().mapToInt(e -> e.tasks().size()).sum());
+            return OK;
+        }
+        out.println("kata verify found " + offenders.size() + " problem(s):");
+        offenders.forEach(o -> out.println("  - " + o));
+        return FAILED;
+    }
+
+    private static Grader.Request request(KataRepository repository, Arguments arguments, Target target) {
+        List<String> exercises = arguments.names().isEmpty() ? repository.exercises() : arguments.names();
+        return new Grader.Request(repository, target, exercises, arguments.testTimeout(), arguments.exerciseTimeout(),
+                arguments.repeat());
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    /** The parsed command line. */
+    record Arguments(String command, List<String> names, Path repo, Target target, ReportFormat format, Path output,
+            Double failUnder, int repeat, Duration testTimeout, Duration exerciseTimeout) {
+
+        static final String USAGE = """
+                usage: kata grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR]
+                                   [--format text|json|markdown|junit|exercism] [--output FILE]
+                                   [--fail-under PCT] [--repeat N] [--test-timeout S] [--exercise-timeout S]
+                       kata verify [EXERCISE...] [--repeat N]
+                       kata list
+                       kata hint EXERCISE [TASK]""";
+
+        static Arguments parse(String[] args) {
+            if (args.length == 0) {
+                throw new GradingException(USAGE);
+            }
+            String command = args[0];
+            List<String> names = new ArrayList<>();
+            Path repo = Path.of(System.getProperty("kata.root", "."));
+            String targetName = "exercises";
+            Path submission = null;
+            ReportFormat format = ReportFormat.TEXT;
+            Path output = null;
+            Double failUnder = null;
+            int repeat = 1;
+            Duration testTimeout = Duration.ofSeconds(30);
+            Duration exerciseTimeout = Duration.ofSeconds(180);
+            for (int i = 1; i < args.length; i++) {
+                String arg = args[i];
+                if (!arg.startsWith("--")) {
+                    names.add(arg.replaceAll("/+$", "").replaceFirst("^(exercises|solutions)/", ""));
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new GradingException(arg + " needs a value\n" + USAGE);
+                }
+                String value = args[++i];
+                switch (arg) {
+                    case "--repo" -> repo = Path.of(value);
+                    case "--target" -> targetName = value;
+                    case "--submission" -> submission = Path.of(value);
+                    case "--format" -> format = ReportFormat.parse(value);
+                    case "--output" -> output = Path.of(value);
+                    case "--fail-under" -> failUnder = number(arg, value, 0, 100);
+                    case "--repeat" -> repeat = (int) number(arg, value, 1, 100);
+                    case "--test-timeout" -> testTimeout = Duration.ofSeconds((long) number(arg, value, 1, 3600));
+                    case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds((long) number(arg, value, 5, 36000));
+                    default -> throw new GradingException("unknown option " + arg + "\n" + USAGE);
+                }
+            }
+            Target target = switch (targetName) {
+                case "exercises" -> submission == null ? new Target.Exercises() : new Target.Submission(submission);
+                case "solutions" -> {
+                    if (submission != null) {
+                        throw new GradingException("--submission grades a learner's exercises; it does not go with --target solutions");
+                    }
+                    yield new Target.Solutions();
+                }
+                default -> throw new GradingException("--target is exercises or solutions, not " + targetName);
+            };
+            return new Arguments(command, List.copyOf(names), repo, target, format, output, failUnder, repeat, testTimeout,
+                    exerciseTimeout);
+        }
+
+        private static double number(String option, String value, double min, double max) {
+            try {
+                double number = Double.parseDouble(value);
+                if (number < min || number > max) {
+                    throw new NumberFormatException();
+                }
+                return number;
+            } catch (NumberFormatException e) {
+                throw new GradingException(option + " takes a number from " + (long) min + " to " + (long) max + ", not " + value);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dbkata.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads the event log an exercise's JVM wrote ({@code dev.dbkata.grader.runner.ExerciseRunner})
+ * into one outcome per test. Tests it found but never finished are completed with
+ * {@code unfinished}: what the grader concluded from how the JVM ended.
+ */
+final class RunEvents {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one run said: the outcomes, whether it got to the end, and the test it was in when it stopped. */
+    record Run(List<TestOutcome> outcomes, boolean completed, String lastStarted) {
+    }
+
+    private RunEvents() {
+    }
+
+    static Run read(Path events, TaskStatus unfinishedStatus, String unfinishedMessage) {
+        Map<String, String[]> discovered = new LinkedHashMap<>();
+        Map<String, TestOutcome> finished = new LinkedHashMap<>();
+        boolean done = false;
+        String lastStarted = null;
+        for (String line : lines(events)) {
+            JsonNode event;
+            try {
+                event = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // the last line of a JVM killed mid-write
+            }
+            String id = event.path("id").asText();
+            switch (event.path("event").asText()) {
+                case "discovered" -> discovered.put(id,
+                        new String[] {event.path("class").asText(), event.path("name").asText()});
+                case "started" -> lastStarted = id;
+                case "finished" -> {
+                    String[] test = discovered.getOrDefault(id, new String[] {"", id});
+                    finished.put(id, new TestOutcome(test[0], test[1], TaskStatus.fromKey(event.path("status").asText()),
+                            event.hasNonNull("message") ? event.get("message").asText() : null,
+                            event.path("durationMs").asLong(), event.path("output").asText("")));
+                }
+                case "done" -> done = true;
+                default -> {
+                }
+            }
+        }
+        String stoppedIn = lastStarted == null || finished.containsKey(lastStarted) ? null
+                : discovered.getOrDefault(lastStarted, new String[] {"", lastStarted})[1];
+        List<TestOutcome> outcomes = discovered.entrySet().stream()
+                .map(e -> finished.getOrDefault(e.getKey(), new TestOutcome(e.getValue()[0], e.getValue()[1],
+                        unfinishedStatus, unfinishedMessage, 0, "")))
+                .toList();
+        return new Run(outcomes, done, stoppedIn);
+    }
+
+    private static List<String> lines(Path events) {
+        try {
+            return Files.exists(events) ? Files.readAllLines(events) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.dbkata.grader;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns test outcomes into task results: a task takes the worst status of its tests and the
+ * first line of its first problem; over repeated runs, it counts the runs in which it passed.
+ */
+final class TaskScoring {
+
+    private TaskScoring() {
+    }
+
+    /** Every task of the exercise with the same status and message: used when no test could run. */
+    static List<TaskResult> all(ExerciseInfo exercise, TaskStatus status, String message) {
+        return exercise.tasks().stream().map(t -> new TaskResult(t, status, message, 0, List.of(), 1, 0)).toList();
+    }
+
+    static List<TaskResult> score(TaskCatalog catalog, List<TestOutcome> outcomes) {
+        List<TaskResult> results = new ArrayList<>();
+        for (TaskInfo task : catalog.exercise().tasks()) {
+            List<TestOutcome> tests = outcomes.stream()
+                    .filter(o -> catalog.taskOf(o.className()).map(t -> t.id().equals(task.id())).orElse(false))
+                    .toList();
+            if (tests.isEmpty()) {
+                results.add(new TaskResult(task, TaskStatus.ERROR, "no test of this task ran", 0, tests, 1, 0));
+                continue;
+            }
+            TaskStatus status = TaskStatus.PASSED;
+            for (TestOutcome test : tests) {
+                status = status.worse(test.status());
+            }
+            String message = null;
+            if (status != TaskStatus.PASSED) {
+                TaskStatus worst = status;
+                TestOutcome first = tests.stream().filter(t -> t.status() == worst).findFirst().orElseThrow();
+                message = first.name() + ": " + firstLine(first.message());
+            }
+            long duration = tests.stream().mapToLong(TestOutcome::durationMs).sum();
+            results.add(new TaskResult(task, status, message, duration, tests, 1, status == TaskStatus.PASSED ? 1 : 0));
+        }
+        return results;
+    }
+
+    /** Folds the results of several runs of one exercise: worst status, runs passed counted. */
+    static List<TaskResult> combine(List<List<TaskResult>> runs) {
+        List<TaskResult> combined = new ArrayList<>(runs.get(0));
+        for (int r = 1; r < runs.size(); r++) {
+            for (int t = 0; t < combined.size(); t++) {
+                TaskResult sofar = combined.get(t);
+                TaskResult next = runs.get(r).get(t);
+                TaskStatus status = sofar.status().worse(next.status());
+                String message = sofar.message() != null ? sofar.message() : next.message();
+                combined.set(t, new TaskResult(sofar.task(), status, message, sofar.durationMs() + next.durationMs(),
+                        next.tests(), sofar.runs() + next.runs(), sofar.passedRuns() + next.passedRuns()));
+            }
+        }
+        return combined;
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.strip().lines().findFirst().orElse("").strip();
+    }
+}

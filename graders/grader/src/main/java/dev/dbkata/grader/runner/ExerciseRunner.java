@@ -1,0 +1,170 @@
+package dev.dbkata.grader.runner;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Runs one exercise's tests inside its own JVM and writes every step to an {@link EventLog}:
+ * first the tests it found ({@code discovered}), then each result ({@code finished}), then
+ * {@code done}. The grader reads the log; a log without {@code done} means the JVM ended early.
+ *
+ * <p>Arguments: the event log, the compiled test classes, and the limit per test in seconds.
+ * Tests run in a thread of their own ({@code SEPARATE_THREAD}), so a test that loops forever is
+ * failed at its limit and the others still run.
+ */
+public final class ExerciseRunner {
+
+    private ExerciseRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: ExerciseRunner EVENT-LOG TEST-CLASSES SECONDS-PER-TEST");
+            System.exit(2);
+        }
+        int code;
+        try (EventLog log = new EventLog(Path.of(args[0]))) {
+            code = run(log, Path.of(args[1]), Integer.parseInt(args[2]));
+        }
+        // Exits even when a timed-out test's thread is still spinning; shutdown hooks stop servers.
+        System.exit(code);
+    }
+
+    static int run(EventLog log, Path testClasses, int secondsPerTest) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClasspathRoots(Set.of(testClasses)))
+                .configurationParameters(Map.of(
+                        "junit.jupiter.execution.timeout.default", secondsPerTest + " s",
+                        "junit.jupiter.execution.timeout.mode", "enabled",
+                        "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
+                        "junit.jupiter.execution.parallel.enabled", "false",
+                        "junit.jupiter.extensions.autodetection.enabled", "false"))
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        TestPlan plan = launcher.discover(request);
+        for (TestIdentifier root : plan.getRoots()) {
+            plan.getDescendants(root).stream().filter(TestIdentifier::isTest).forEach(test -> discovered(log, test));
+        }
+        OutputCapture output = new OutputCapture();
+        output.install();
+        launcher.execute(plan, new Listener(log, output));
+        log.write("done");
+        return 0;
+    }
+
+    private static void discovered(EventLog log, TestIdentifier test) {
+        log.write("discovered", "id", test.getUniqueId(), "class", className(test), "name", test.getDisplayName());
+    }
+
+    private static String className(TestIdentifier test) {
+        TestSource source = test.getSource().orElse(null);
+        if (source instanceof MethodSource method) {
+            return method.getClassName();
+        }
+        if (source instanceof ClassSource type) {
+            return type.getClassName();
+        }
+        return "";
+    }
+
+    /** Turns JUnit's events into log lines; fails or skips what a failed container never ran. */
+    private static final class Listener implements TestExecutionListener {
+
+        private final EventLog log;
+        private final OutputCapture output;
+        private final Set<String> finished = new HashSet<>();
+        private final Map<String, Long> started = new ConcurrentHashMap<>();
+        private TestPlan plan;
+
+        Listener(EventLog log, OutputCapture output) {
+            this.log = log;
+            this.output = output;
+        }
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            this.plan = testPlan;
+        }
+
+        @Override
+        public void dynamicTestRegistered(TestIdentifier test) {
+            if (test.isTest()) {
+                discovered(log, test);
+            }
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier test) {
+            started.put(test.getUniqueId(), System.nanoTime());
+            if (test.isTest()) {
+                output.take();
+                log.write("started", "id", test.getUniqueId());
+            }
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier test, String reason) {
+            finishAll(test, "skipped", "disabled: " + reason);
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            String status;
+            String message = null;
+            switch (result.getStatus()) {
+                case SUCCESSFUL -> status = "passed";
+                case ABORTED -> {
+                    status = "skipped";
+                    message = result.getThrowable().map(FailureKind::message).orElse("aborted");
+                }
+                default -> {
+                    Throwable failure = result.getThrowable().orElse(null);
+                    status = failure == null ? "failed" : FailureKind.of(failure);
+                    message = failure == null ? "failed" : FailureKind.message(failure);
+                }
+            }
+            if (test.isTest()) {
+                finish(test, status, message);
+            } else if (!"passed".equals(status)) {
+                // A class whose set-up failed never ran its tests: they share its fate.
+                finishAll(test, status, message);
+            }
+        }
+
+        private void finishAll(TestIdentifier container, String status, String message) {
+            if (container.isTest()) {
+                finish(container, status, message);
+                return;
+            }
+            plan.getDescendants(container).stream().filter(TestIdentifier::isTest)
+                    .forEach(test -> finish(test, status, message));
+        }
+
+        private void finish(TestIdentifier test, String status, String message) {
+            if (!finished.add(test.getUniqueId())) {
+                return;
+            }
+            Long start = started.get(test.getUniqueId());
+            long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
+            log.write("finished", "id", test.getUniqueId(), "status", status, "message", message,
+                    "durationMs", millis, "output", output.take());
+        }
+    }
+}

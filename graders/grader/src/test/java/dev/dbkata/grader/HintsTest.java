@@ -1,0 +1,46 @@
+package dev.dbkata.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HintsTest {
+
+    @Test
+    @DisplayName("hints are list items or ### headings of the task's ## section, multi-line items kept whole")
+    void parsesBothShapes(@TempDir Path folder) throws Exception {
+        String hints = Files.readString(FixtureKata.copyTo(folder).exercise("01-passing").resolve("HINTS.md"));
+
+        assertThat(Hints.of(hints, "overflow")).containsExactly("1. Java ints wrap around.",
+                "2. Nothing to do:\n   it already works.");
+        assertThat(Hints.of(hints, "adding")).containsExactly("Start small\nUse `+`.");
+        assertThat(Hints.of(hints, "add")).as("a task id matches whole words only").isEmpty();
+    }
+
+    @Test
+    @DisplayName("each call shows the next hint, then keeps showing the last one")
+    void showsOneHintAtATime(@TempDir Path folder) {
+        KataRepository kata = FixtureKata.copyTo(folder);
+
+        assertThat(Hints.next(kata, "01-passing", "overflow")).contains("Hint 1 of 2").contains("wrap around");
+        assertThat(Hints.next(kata, "01-passing", "overflow")).contains("Hint 2 of 2").contains("last hint");
+        assertThat(Hints.next(kata, "01-passing", "overflow")).contains("Hint 2 of 2");
+        assertThat(Hints.next(kata, "01-passing", null)).as("without a task: the first one not done")
+                .contains("for 01-passing / overflow");
+    }
+
+    @Test
+    @DisplayName("an unknown task is named along with the real ones")
+    void unknownTask(@TempDir Path folder) {
+        KataRepository kata = FixtureKata.copyTo(folder);
+
+        assertThatThrownBy(() -> Hints.next(kata, "01-passing", "nope")).hasMessageContaining("no task nope")
+                .hasMessageContaining("overflow, adding");
+    }
+}
