@@ -1,0 +1,66 @@
+package dev.dbkata.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: what it writes where, and its exit status. */
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    @Test
+    @DisplayName("--fail-under exits 1 below the bar, and --output writes the chosen format while text goes to the screen")
+    void failUnderAndOutput(@TempDir Path folder) throws Exception {
+        KataRepository kata = FixtureKata.copyTo(folder.resolve("kata"));
+        Path json = folder.resolve("reports/grade.json");
+
+        int status = main.run(new String[] {"grade", "02-failing", "--repo", kata.root().toString(), "--format", "json",
+                "--output", json.toString(), "--fail-under", "50"});
+
+        assertThat(status).isEqualTo(Main.FAILED);
+        assertThat(Files.readString(json)).contains("\"schemaVersion\" : 1");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Score by level");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("score 0.0% is below --fail-under 50.0%");
+    }
+
+    @Test
+    @DisplayName("usage mistakes exit 2 with a message that says what is wrong")
+    void usageMistakes(@TempDir Path folder) {
+        KataRepository kata = FixtureKata.copyTo(folder.resolve("kata"));
+        String repo = kata.root().toString();
+
+        assertThat(main.run(new String[] {"grade", "--repo", repo, "--repeat", "zero"})).isEqualTo(Main.UNUSABLE);
+        assertThat(main.run(new String[] {"grade", "99-nothing", "--repo", repo})).isEqualTo(Main.UNUSABLE);
+        assertThat(main.run(new String[] {"grade", "--repo", repo, "--submission", folder.resolve("missing").toString()}))
+                .isEqualTo(Main.UNUSABLE);
+        assertThat(main.run(new String[] {"grade", "--repo", folder.toString()})).isEqualTo(Main.UNUSABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--repeat takes a number from 1 to 100, not zero")
+                .contains("no such exercise: 99-nothing")
+                .contains("has no exercises/ folder")
+                .contains("is not a kata repository");
+    }
+
+    @Test
+    @DisplayName("list shows every exercise with its level, tasks and points, without building anything")
+    void list(@TempDir Path folder) {
+        KataRepository kata = FixtureKata.copyTo(folder.resolve("kata"));
+
+        assertThat(main.run(new String[] {"list", "--repo", kata.root().toString()})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("01-passing               Beginner          2      5  not tested yet")
+                .contains("[ ] overflow                     Advanced      3  Wrap around \"like Java\"");
+    }
+}
