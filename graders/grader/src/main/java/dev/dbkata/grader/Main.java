@@ -32,14 +32,16 @@ public final class Main {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final java.util.Map<String, String> env;
 
-    Main(PrintStream out, PrintStream err) {
+    Main(PrintStream out, PrintStream err, java.util.Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
-        System.exit(new Main(System.out, System.err).run(args));
+        System.exit(new Main(System.out, System.err, System.getenv()).run(args));
     }
 
     int run(String[] args) {
@@ -82,9 +84,13 @@ public final class Main {
             out.print(rendered);
         }
         Report.Points score = report.score();
-        if ("true".equals(System.getenv("GITHUB_ACTIONS"))) {
+        if ("true".equals(env.get("GITHUB_ACTIONS"))) {
             // GitHub Classroom takes the grade from a notice annotation reading "Points X/Y".
             out.printf(Locale.ROOT, "::notice title=Autograding complete::Points %d/%d%n", score.earned(), score.possible());
+        }
+        String summary = env.get("GITHUB_STEP_SUMMARY");
+        if (summary != null && !summary.isBlank()) {
+            append(Path.of(summary), ReportFormat.MARKDOWN.render(report));
         }
         if (arguments.failUnder() != null && score.percent() < arguments.failUnder()) {
             err.printf(Locale.ROOT, "kata: score %.1f%% is below --fail-under %.1f%%%n", score.percent(), arguments.failUnder());
@@ -124,6 +130,14 @@ public final class Main {
             Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    private static void append(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not append to " + file, e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
 
     @Test
     @DisplayName("--fail-under exits 1 below the bar, and --output writes the chosen format while text goes to the screen")
@@ -33,6 +34,21 @@ class MainTest {
         assertThat(Files.readString(json)).contains("\"schemaVersion\" : 1");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Score by level");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("score 0.0% is below --fail-under 50.0%");
+    }
+
+    @Test
+    @DisplayName("in GitHub Actions: the Points notice GitHub Classroom reads, and the Markdown report in the step summary")
+    void gitHubActions(@TempDir Path folder) throws Exception {
+        KataRepository kata = FixtureKata.copyTo(folder.resolve("kata"));
+        Path summary = folder.resolve("summary.md");
+        Main inActions = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of("GITHUB_ACTIONS", "true", "GITHUB_STEP_SUMMARY", summary.toString()));
+
+        assertThat(inActions.run(new String[] {"grade", "02-failing", "--repo", kata.root().toString()})).isEqualTo(Main.OK);
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("::notice title=Autograding complete::Points 0/3");
+        assertThat(Files.readString(summary)).startsWith("## Database Scaling Kata: 0/3 points (0.0%)");
     }
 
     @Test
