@@ -38,6 +38,10 @@ final class ExerciseGrader {
         Path mainCopy = workDir.resolve("src/main");
         Path testCopy = workDir.resolve("src/test");
         Path mainSources = target.mainSources(repository, id);
+        if (!java.nio.file.Files.isDirectory(mainSources.resolve("java"))) {
+            String problem = "no code to grade: " + mainSources.resolve("java") + " does not exist";
+            return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem), millisSince(start), problem);
+        }
         FileCopies.copyTree(mainSources, mainCopy);
         FileCopies.copyTree(repository.exercise(id).resolve("src/test"), testCopy);
         Path classes = workDir.resolve("classes");
@@ -99,7 +103,7 @@ final class ExerciseGrader {
             String problem = run.lastStarted() != null
                     ? "exited: the test JVM stopped (exit code " + ending.exitCode() + ") while running '" + run.lastStarted() + "'"
                     : "exited: the test JVM stopped (exit code " + ending.exitCode() + ") before any test ran: "
-                            + TaskScoring.firstLine(ExerciseJvm.tail(ending.log(), 1));
+                            + ExerciseJvm.firstError(ending.log());
             return new RunOutcome(run.outcomes(), TaskStatus.ERROR, problem);
         }
     }

@@ -106,13 +106,15 @@ final class ExerciseJvm {
         }
     }
 
-    static String tail(Path log, int lines) {
+    /** The line of a JVM's output that says best why it stopped: the first exception or error, else the last line. */
+    static String firstError(Path log) {
         try {
             if (!Files.exists(log)) {
-                return "";
+                return "(no output)";
             }
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            List<String> lines = Files.readAllLines(log);
+            return lines.stream().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
+                    .orElse(lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1)).strip();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,26 +9,38 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dbkata.testkit.backend.BackendChoice;
 import dev.dbkata.testkit.backend.BackendUnavailableException;
 import dev.dbkata.testkit.backend.DockerProbe;
 
 /**
- * Grades exercises one after another, each in a JVM of its own, in a workspace that is deleted
- * afterwards; the graded tree is only read. Prints one progress line per exercise.
+ * Grades exercises, each in a JVM of its own (one at a time unless {@code --jobs} says more), in
+ * a workspace that is deleted afterwards; the graded tree is only read. Prints one progress line
+ * per exercise as it finishes.
  */
 public final class Grader {
 
     /** What to grade and how. */
     public record Request(KataRepository repository, Target target, List<String> exercises, Duration perTest,
-            Duration perExercise, int repeat) {
+            Duration perExercise, int repeat, int jobs) {
 
         public Request {
             exercises = List.copyOf(exercises);
-            if (repeat < 1) {
-                throw new GradingException("--repeat must be at least 1");
+            if (repeat < 1 || jobs < 1) {
+                throw new GradingException("--repeat and --jobs must be at least 1");
             }
+        }
+
+        /** One exercise at a time. */
+        public Request(KataRepository repository, Target target, List<String> exercises, Duration perTest,
+                Duration perExercise, int repeat) {
+            this(repository, target, exercises, perTest, perExercise, repeat, 1);
         }
     }
 
@@ -52,21 +64,46 @@ public final class Grader {
                 request.repeat());
         Path workspace = createWorkspace();
         long start = System.nanoTime();
-        List<ExerciseResult> results = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(request.jobs());
         try {
-            int index = 0;
+            List<Future<ExerciseResult>> futures = new ArrayList<>();
             for (String id : request.exercises()) {
-                index++;
-                ExerciseResult result = exerciseGrader.grade(id, workspace.resolve(id));
-                results.add(result);
-                progress.printf(Locale.ROOT, "[%d/%d] %-28s %d/%d tasks passed  %3d/%-3d points  %5.1f s  (%s elapsed)%n",
-                        index, request.exercises().size(), id, result.passedTasks(), result.tasks().size(),
-                        result.earned(), result.possible(), result.durationMs() / 1000.0, elapsed(start));
+                futures.add(pool.submit(() -> {
+                    ExerciseResult result = exerciseGrader.grade(id, workspace.resolve(id));
+                    synchronized (progress) {
+                        progress.printf(Locale.ROOT,
+                                "[%d/%d] %-28s %d/%d tasks passed  %3d/%-3d points  %5.1f s  (%s elapsed)%n",
+                                finished.incrementAndGet(), request.exercises().size(), id, result.passedTasks(),
+                                result.tasks().size(), result.earned(), result.possible(), result.durationMs() / 1000.0,
+                                elapsed(start));
+                    }
+                    return result;
+                }));
             }
+            List<ExerciseResult> results = new ArrayList<>();
+            for (Future<ExerciseResult> future : futures) {
+                results.add(await(future));
+            }
+            return new Report(backend, request.target().name(), results);
         } finally {
+            pool.shutdownNow();
             FileCopies.deleteTree(workspace);
         }
-        return new Report(backend, request.target().name(), results);
+    }
+
+    private static ExerciseResult await(Future<ExerciseResult> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GradingException("interrupted while grading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new GradingException("grading failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Decided once for the whole run and passed to every exercise's JVM, so all use the same. */

@@ -16,8 +16,8 @@ import dev.dbkata.grader.format.ReportFormat;
  * The grader's command line, which the {@code kata} script calls:
  * <pre>
  * grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR] [--format text|json|markdown|junit|exercism]
- *        [--output FILE] [--fail-under PCT] [--repeat N] [--test-timeout SECONDS] [--exercise-timeout SECONDS]
- * verify [EXERCISE...] [--repeat N]
+ *        [--output FILE] [--fail-under PCT] [--repeat N] [--jobs N] [--test-timeout SECONDS] [--exercise-timeout SECONDS]
+ * verify [EXERCISE...] [--repeat N] [--jobs N]
  * list
  * hint   EXERCISE [TASK]
  * </pre>
@@ -118,7 +118,7 @@ public final class Main {
     private static Grader.Request request(KataRepository repository, Arguments arguments, Target target) {
         List<String> exercises = arguments.names().isEmpty() ? repository.exercises() : arguments.names();
         return new Grader.Request(repository, target, exercises, arguments.testTimeout(), arguments.exerciseTimeout(),
-                arguments.repeat());
+                arguments.repeat(), arguments.jobs());
     }
 
     private static void write(Path file, String text) {
@@ -143,13 +143,14 @@ public final class Main {
 
     /** The parsed command line. */
     record Arguments(String command, List<String> names, Path repo, Target target, ReportFormat format, Path output,
-            Double failUnder, int repeat, Duration testTimeout, Duration exerciseTimeout) {
+            Double failUnder, int repeat, int jobs, Duration testTimeout, Duration exerciseTimeout) {
 
         static final String USAGE = """
                 usage: kata grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR]
                                    [--format text|json|markdown|junit|exercism] [--output FILE]
-                                   [--fail-under PCT] [--repeat N] [--test-timeout S] [--exercise-timeout S]
-                       kata verify [EXERCISE...] [--repeat N]
+                                   [--fail-under PCT] [--repeat N] [--jobs N]
+                                   [--test-timeout S] [--exercise-timeout S]
+                       kata verify [EXERCISE...] [--repeat N] [--jobs N]
                        kata list
                        kata hint EXERCISE [TASK]""";
 
@@ -166,6 +167,7 @@ public final class Main {
             Path output = null;
             Double failUnder = null;
             int repeat = 1;
+            int jobs = 1;
             Duration testTimeout = Duration.ofSeconds(30);
             Duration exerciseTimeout = Duration.ofSeconds(180);
             for (int i = 1; i < args.length; i++) {
@@ -186,6 +188,7 @@ public final class Main {
                     case "--output" -> output = Path.of(value);
                     case "--fail-under" -> failUnder = number(arg, value, 0, 100);
                     case "--repeat" -> repeat = (int) number(arg, value, 1, 100);
+                    case "--jobs" -> jobs = (int) number(arg, value, 1, 8);
                     case "--test-timeout" -> testTimeout = Duration.ofSeconds((long) number(arg, value, 1, 3600));
                     case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds((long) number(arg, value, 5, 36000));
                     default -> throw new GradingException("unknown option " + arg + "\n" + USAGE);
@@ -201,8 +204,8 @@ public final class Main {
                 }
                 default -> throw new GradingException("--target is exercises or solutions, not " + targetName);
             };
-            return new Arguments(command, List.copyOf(names), repo, target, format, output, failUnder, repeat, testTimeout,
-                    exerciseTimeout);
+            return new Arguments(command, List.copyOf(names), repo, target, format, output, failUnder, repeat, jobs,
+                    testTimeout, exerciseTimeout);
         }
 
         private static double number(String option, String value, double min, double max) {

@@ -39,7 +39,7 @@ class GraderEndToEndTest {
         kata = FixtureKata.copyTo(folder.resolve("kata"));
         before = FixtureKata.fingerprint(kata.root());
         report = grader().grade(new Grader.Request(kata, new Target.Exercises(), kata.exercises(), Duration.ofSeconds(3),
-                Duration.ofSeconds(90), 1));
+                Duration.ofSeconds(90), 1, 2));
         firstProgress = progress.toString(StandardCharsets.UTF_8);
     }
 
@@ -105,12 +105,14 @@ class GraderEndToEndTest {
     }
 
     @Test
-    @DisplayName("the graded tree is byte-for-byte what it was, and the progress shows one line per exercise")
+    @DisplayName("the graded tree is byte-for-byte what it was; one progress line per exercise; report in exercise order")
     void treeIsUntouched() {
         assertThat(FixtureKata.fingerprint(kata.root())).isEqualTo(before);
         List<String> lines = firstProgress.lines().filter(l -> l.startsWith("[")).toList();
         assertThat(lines).hasSize(6);
-        assertThat(lines.get(0)).contains("[1/6] 01-passing").contains("2/2 tasks passed");
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("01-passing").contains("2/2 tasks passed"));
+        assertThat(report.exercises()).as("two at a time (--jobs 2), reported in exercise order")
+                .extracting(e -> e.exercise().id()).containsExactlyElementsOf(kata.exercises());
     }
 
     @Test
