@@ -22,13 +22,16 @@ import java.util.regex.Pattern;
 public final class TaskCatalog {
 
     private static final Pattern TASK_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern TEST_METHOD = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\\b");
 
     private final ExerciseInfo exercise;
     private final Map<String, String> taskOfClass;
+    private final List<String> untasked;
 
-    private TaskCatalog(ExerciseInfo exercise, Map<String, String> taskOfClass) {
+    private TaskCatalog(ExerciseInfo exercise, Map<String, String> taskOfClass, List<String> untasked) {
         this.exercise = exercise;
         this.taskOfClass = taskOfClass;
+        this.untasked = untasked;
     }
 
     /**
@@ -46,6 +49,7 @@ public final class TaskCatalog {
         Map<String, TaskInfo> tasks = new LinkedHashMap<>();
         Map<String, String> taskOfClass = new LinkedHashMap<>();
         Map<Path, Map<String, String>> taskAttributes = new LinkedHashMap<>();
+        List<String> untasked = new ArrayList<>();
         for (Path file : files) {
             String source = JavaAnnotations.withoutComments(read(file));
             if (file.getFileName().toString().equals("package-info.java")) {
@@ -53,8 +57,13 @@ public final class TaskCatalog {
                 if (found.isPresent()) {
                     exerciseAttributes = found.get();
                 }
-            } else {
-                JavaAnnotations.find(source, "Task").ifPresent(attributes -> taskAttributes.put(file, attributes));
+                continue;
+            }
+            Optional<Map<String, String>> task = JavaAnnotations.find(source, "Task");
+            if (task.isPresent()) {
+                taskAttributes.put(file, task.get());
+            } else if (TEST_METHOD.matcher(source).find()) {
+                untasked.add(className(testSources, file));
             }
         }
         if (exerciseAttributes == null) {
@@ -78,7 +87,13 @@ public final class TaskCatalog {
         }
         List<TaskInfo> ordered = new ArrayList<>(tasks.values());
         ordered.sort(readmeOrder(readme));
-        return new TaskCatalog(new ExerciseInfo(id, title, level, List.copyOf(ordered)), Map.copyOf(taskOfClass));
+        return new TaskCatalog(new ExerciseInfo(id, title, level, List.copyOf(ordered)), Map.copyOf(taskOfClass),
+                List.copyOf(untasked));
+    }
+
+    /** Test classes that belong to no task: their tests run but count for nothing. */
+    public List<String> untaskedTestClasses() {
+        return untasked;
     }
 
     public ExerciseInfo exercise() {

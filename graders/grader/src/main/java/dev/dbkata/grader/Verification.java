@@ -42,6 +42,9 @@ final class Verification {
     private static List<String> documentation(KataRepository repository, ExerciseInfo exercise) {
         List<String> problems = new ArrayList<>();
         String id = exercise.id();
+        for (String untasked : repository.catalog(id).untaskedTestClasses()) {
+            problems.add("exercises/" + id + ": " + untasked + " has tests but no @Task, so they count for nothing");
+        }
         for (String file : List.of("README.md", "HINTS.md")) {
             String text = read(repository.exercise(id).resolve(file));
             if (text == null) {

@@ -60,6 +60,15 @@ class TaskCatalogTest {
     }
 
     @Test
+    @DisplayName("a test class without @Task is listed, since its tests would count for nothing")
+    void untaskedTestClasses(@TempDir Path folder) throws IOException {
+        Path tests = exerciseWith(folder, "@Task(id = \"a\", title = \"A\", points = 1) class ATest { @Test void a() {} }",
+                "class StrayTest { @Test void forgotten() {} }", "class Helper { }");
+
+        assertThat(TaskCatalog.read("99-x", tests, null).untaskedTestClasses()).containsExactly("x.StrayTest");
+    }
+
+    @Test
     @DisplayName("an exercise without @Exercise is refused with what to add")
     void missingExerciseAnnotation(@TempDir Path folder) throws IOException {
         Path tests = folder.resolve("src/test/java/x");
