@@ -147,11 +147,21 @@ public final class TaskCatalog {
         return relative.substring(0, relative.length() - ".java".length()).replace(java.io.File.separatorChar, '.');
     }
 
+    /**
+     * Tasks in the order the README lists them: where each id first appears as a whole word after
+     * the first heading that mentions tasks (a story may name a task before the list does).
+     */
     private static Comparator<TaskInfo> readmeOrder(Path readme) {
         String text = readme != null && Files.isRegularFile(readme) ? read(readme) : "";
+        java.util.regex.Matcher heading = Pattern.compile("(?im)^#{1,6} .*task").matcher(text);
+        int from = heading.find() ? heading.start() : 0;
         return Comparator.comparingInt((TaskInfo t) -> {
-            int at = text.indexOf(t.id());
-            return at < 0 ? Integer.MAX_VALUE : at;
+            java.util.regex.Matcher word = Pattern.compile("(?<![a-z0-9-])" + Pattern.quote(t.id()) + "(?![a-z0-9-])")
+                    .matcher(text);
+            if (word.find(from)) {
+                return word.start();
+            }
+            return word.find(0) ? text.length() + word.start() : Integer.MAX_VALUE;
         }).thenComparing(t -> t.testClasses().get(0));
     }
 
