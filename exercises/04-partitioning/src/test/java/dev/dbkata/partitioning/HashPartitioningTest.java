@@ -76,7 +76,7 @@ class HashPartitioningTest {
                 }
             }
         }
-        assertThat(complaints).as("every table should get its share of customers, within 15%%; a hash that lets the"
+        assertThat(complaints).as("every table should get its share of customers, within 15%; a hash that lets the"
                 + " shape of the ids through skews").isEmpty();
     }
 

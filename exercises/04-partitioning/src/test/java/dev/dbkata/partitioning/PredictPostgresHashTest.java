@@ -78,8 +78,8 @@ class PredictPostgresHashTest {
             }
         }
         assertThat(checked).as("keys stored").isEqualTo(keys.length);
-        assertThat(wrong).as("%d of %d keys predicted wrongly (the server's choice comes from tableoid); the first ones",
-                wrong.size(), checked).isEmpty();
+        assertThat(wrong.size()).as("keys predicted wrongly, of %d (the server's choice comes from tableoid); the first"
+                + " ones: %s", checked, wrong.subList(0, Math.min(8, wrong.size()))).isZero();
     }
 
     @Test

@@ -47,9 +47,7 @@ class RangeByMonthTest {
     @Test
     @DisplayName("each row lands in its UTC month; the first instant of a month belongs to that month, the last microsecond to the one before")
     void rowsLandInTheirUtcMonth(PostgresNode node) {
-        MonthlyEventTable events = new MonthlyEventTable(SessionTimeZone.farFromUtc(node.dataSource()));
-        events.createTable();
-        events.ensurePartitions(JANUARY, MARCH);
+        withMonths(new MonthlyEventTable(SessionTimeZone.farFromUtc(node.dataSource())), JANUARY, MARCH);
 
         Map<Long, String> expected = new LinkedHashMap<>();
         expected.put(1L, insertAt(node, 1, "2025-12-31T23:59:59.999999Z", MonthlyEventTable.DEFAULT_PARTITION));
@@ -75,9 +73,7 @@ class RangeByMonthTest {
     @Test
     @DisplayName("ensurePartitions is idempotent and creates only the months that are missing")
     void ensurePartitionsIsIdempotent(PostgresNode node) {
-        MonthlyEventTable events = new MonthlyEventTable(node.dataSource());
-        events.createTable();
-        events.ensurePartitions(JANUARY, MARCH);
+        MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, MARCH);
         events.ensurePartitions(JANUARY, MARCH);
         events.ensurePartitions(FEBRUARY, MAY);
 
@@ -91,9 +87,7 @@ class RangeByMonthTest {
     @Test
     @DisplayName("a query for one month reads exactly that month's partition (plan-time pruning)")
     void oneMonthQueryScansOnePartition(PostgresNode node) {
-        MonthlyEventTable events = new MonthlyEventTable(node.dataSource());
-        events.createTable();
-        events.ensurePartitions(JANUARY, APRIL);
+        withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, APRIL);
         node.execute("INSERT INTO events (id, occurred_at, region, customer_id)"
                 + " SELECT g, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 hour', 'eu', g % 50"
                 + " FROM generate_series(0, 2800) g");
@@ -110,9 +104,7 @@ class RangeByMonthTest {
     @Test
     @DisplayName("creating a month whose rows sit in the default partition moves them there, losing none")
     void straysLeaveTheDefaultPartition(PostgresNode node) {
-        MonthlyEventTable events = new MonthlyEventTable(node.dataSource());
-        events.createTable();
-        events.ensurePartitions(JANUARY, FEBRUARY);
+        MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
         insertAt(node, 1, "2026-01-15T10:00:00Z", "events_2026_01");
         insertAt(node, 2, "2026-04-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
         insertAt(node, 3, "2026-04-17T08:30:00Z", MonthlyEventTable.DEFAULT_PARTITION);
@@ -133,6 +125,12 @@ class RangeByMonthTest {
                         5L, "events_2026_03",
                         6L, MonthlyEventTable.DEFAULT_PARTITION));
         assertThat(Catalog.count(node, "events")).as("rows in events after the strays moved").isEqualTo(6);
+    }
+
+    private static MonthlyEventTable withMonths(MonthlyEventTable events, YearMonth from, YearMonth to) {
+        events.createTable();
+        events.ensurePartitions(from, to);
+        return events;
     }
 
     /** Inserts through the parent, as the application does; returns where the row should land. */
