@@ -110,8 +110,9 @@ public final class HashPartitionedStore {
         Layout now = layout;
         int target = indexFor(customerId, now.targetCount());
         int settled = indexFor(customerId, now.settledCount());
+        boolean mayBeInTwoTables = now.isMoving() && settled != target;
         String columns = "SELECT customer_id, order_id, amount_cents FROM ";
-        String sql = !now.isMoving() || settled == target
+        String sql = !mayBeInTwoTables
                 ? columns + tableName(target) + " WHERE customer_id = ? ORDER BY order_id"
                 // One statement, one snapshot: a move commits all of a customer's rows at once, so
                 // each row is seen exactly once, on one side or the other.
@@ -119,7 +120,7 @@ public final class HashPartitionedStore {
                         + columns + tableName(target) + " WHERE customer_id = ? ORDER BY order_id";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, customerId);
-            if (sql.contains("UNION ALL")) {
+            if (mayBeInTwoTables) {
                 s.setLong(2, customerId);
             }
             List<Order> orders = new ArrayList<>();
