@@ -17,8 +17,9 @@ import javax.sql.DataSource;
  * {@code TimeZone} of the session that created it or that inserts. Rows no month accepts go to
  * the default partition {@code events_default}.
  *
- * <p>Thread-safety: each method borrows its own connections from the data source; two instances
- * may run {@link #ensurePartitions} at the same time on the same database.
+ * <p>Thread-safety: each method borrows its own connections from the data source and keeps no
+ * state between calls. {@link #ensurePartitions} is meant for one maintenance job at a time, while
+ * the application keeps inserting.
  */
 public final class MonthlyEventTable {
 
