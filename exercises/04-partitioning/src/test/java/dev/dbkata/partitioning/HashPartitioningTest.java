@@ -1,0 +1,272 @@
+package dev.dbkata.partitioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.dbkata.testkit.PostgresNode;
+import dev.dbkata.testkit.Reset;
+import dev.dbkata.testkit.StatementStats;
+import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.Waits;
+import dev.dbkata.testkit.WithPostgres;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task hash-partitioning: the application spreads orders over {@code orders_0 .. orders_(n-1)}
+ * by a hash of the customer id, reads a customer from one table, and grows from N to 2N tables.
+ *
+ * <p>Rejects:
+ * <ul>
+ *   <li>{@code String.valueOf(id).hashCode() % n}, or the id itself modulo n: sequential ids over
+ *       30 tables, time-based ids or ids stepping by 32 pile up on a few tables;</li>
+ *   <li>a modulo that can be negative ({@code hashCode() % n} on a negative hash);</li>
+ *   <li>a lookup that reads every table (or a view or union over them) instead of the customer's one;</li>
+ *   <li>a growth that rewrites every row (a full copy), or that moves rows whose table did not change;</li>
+ *   <li>a growth that loses or duplicates rows, or leaves them where the new count does not look;</li>
+ *   <li>a growth during which reads miss rows: switching the table count before the rows are
+ *       there, or moving a customer's rows by a delete and an insert in separate transactions.</li>
+ * </ul>
+ */
+@Task(id = "hash-partitioning", title = "Application-level hash partitioning", points = 4)
+@WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+class HashPartitioningTest {
+
+    private static final Pattern ORDER_TABLE = Pattern.compile("\\borders_(\\d+)\\b");
+
+    @Test
+    @DisplayName("customers spread within ±15% of even over 8, 16 and 30 tables, whatever the shape of their ids")
+    void customersSpreadEvenly(PostgresNode node) {
+        List<String> complaints = new ArrayList<>();
+        for (int tables : new int[] {8, 16, 30}) {
+            HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), tables);
+            for (CustomerIds family : CustomerIds.values()) {
+                int[] perTable = new int[tables];
+                for (long id : family.take(60_000)) {
+                    int index = store.tableFor(id);
+                    if (index < 0 || index >= tables) {
+                        fail("tableFor(%d) with %d tables returned %d; an index is in 0..%d (is the modulo negative?)",
+                                id, tables, index, tables - 1);
+                    }
+                    perTable[index]++;
+                }
+                double even = 60_000.0 / tables;
+                for (int i = 0; i < tables; i++) {
+                    if (Math.abs(perTable[i] - even) > 0.15 * even) {
+                        complaints.add(String.format("%s ids over %d tables: orders_%d gets %d customers, %.0f%% off"
+                                + " the even %.0f", family, tables, i, perTable[i], 100 * (perTable[i] - even) / even, even));
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(complaints).as("every table should get its share of customers, within 15%; a hash that lets the"
+                + " shape of the ids through skews").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a customer's orders are stored in, and read from, exactly one table: the one tableFor names")
+    void lookupReadsOneTable(PostgresNode node) {
+        HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 8);
+        store.createTables();
+        long[] customers = CustomerIds.TIME_BASED.take(40);
+        Map<Long, List<Order>> expected = insertOrders(store, customers, 2);
+
+        Map<Long, Integer> homes = tableOfEachOrder(node, 8);
+        for (Map.Entry<Long, List<Order>> customer : expected.entrySet()) {
+            int home = store.tableFor(customer.getKey());
+            for (Order order : customer.getValue()) {
+                assertThat(homes.get(order.orderId()))
+                        .as("order %d of customer %d should be stored in orders_%d, the table tableFor names",
+                                order.orderId(), customer.getKey(), home)
+                        .isEqualTo(home);
+            }
+        }
+        for (long customer : new long[] {customers[0], customers[17], customers[39]}) {
+            StatementStats statements = node.statements();
+            statements.reset();
+            List<Order> read = store.ordersOf(customer);
+            Set<String> tablesRead = orderTablesNamedIn(statements);
+
+            assertThat(read).as("ordersOf(%d)", customer).containsExactlyElementsOf(expected.get(customer));
+            assertThat(tablesRead)
+                    .as("ordersOf(%d) should query only orders_%d (tables named by the statements the server ran: %s)",
+                            customer, store.tableFor(customer), statements)
+                    .containsExactly(HashPartitionedStore.tableName(store.tableFor(customer)));
+        }
+    }
+
+    @Test
+    @DisplayName("growing from 4 to 8 tables moves only the rows whose table changes, and loses none")
+    void growthMovesOnlyWhatMustMove(PostgresNode node) {
+        HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 4);
+        store.createTables();
+        Map<Long, List<Order>> expected = insertOrders(store, CustomerIds.SEQUENTIAL.take(150), 2);
+        Map<Long, RowVersion> before = rowVersions(node, 4);
+
+        store.growTo(8);
+
+        Map<Long, RowVersion> after = rowVersions(node, 8);
+        assertThat(after.keySet()).as("order ids in orders_0..orders_7 after growTo(8): none lost, none doubled")
+                .containsExactlyInAnyOrderElementsOf(before.keySet());
+        assertThat(Catalog.count(node, unionOfTables(8))).as("rows in all order tables after growTo(8)")
+                .isEqualTo(before.size());
+        HashPartitionedStore freshlyStarted = new HashPartitionedStore(node.dataSource(), 8);
+        int moved = 0;
+        for (Map.Entry<Long, RowVersion> row : after.entrySet()) {
+            RowVersion old = before.get(row.getKey());
+            RowVersion now = row.getValue();
+            int home = freshlyStarted.tableFor(now.customerId());
+            assertThat(store.tableFor(now.customerId())).as("the grown store and a store started with 8 tables"
+                    + " should agree on customer %d's table", now.customerId()).isEqualTo(home);
+            assertThat(now.table()).as("order %d of customer %d after growTo(8)", row.getKey(), now.customerId())
+                    .isEqualTo(home);
+            if (old.table() == now.table()) {
+                assertThat(now).as("order %d stays in orders_%d, so it must not be rewritten (its xmin/ctid changed)",
+                        row.getKey(), now.table()).isEqualTo(old);
+            } else {
+                moved++;
+            }
+        }
+        assertThat(moved).as("rows that changed table when growing from 4 to 8 tables, of %d: about half must move"
+                + " to fill the new tables; more means the growth reshuffled rows that could have stayed", after.size())
+                .isBetween(1, (int) (0.6 * after.size()));
+        for (Map.Entry<Long, List<Order>> customer : expected.entrySet()) {
+            assertThat(freshlyStarted.ordersOf(customer.getKey())).as("orders of customer %d after growTo(8)", customer.getKey())
+                    .containsExactlyElementsOf(customer.getValue());
+        }
+    }
+
+    @Test
+    @DisplayName("while growTo is halfway through moving a customer, reads still return every order exactly once")
+    void readsKeepWorkingDuringGrowth(PostgresNode node) throws Exception {
+        HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 4);
+        store.createTables();
+        Map<Long, List<Order>> expected = insertOrders(store, CustomerIds.STEP_OF_32.take(40), 3);
+        // The new tables exist already, as after an interrupted growth, so the test can gate them.
+        new HashPartitionedStore(node.dataSource(), 8).createTables();
+
+        try (AdvisoryGate intoNewTables = AdvisoryGate.closed(node, 51);
+             AdvisoryGate outOfOldTables = AdvisoryGate.closed(node, 52)) {
+            for (int i = 0; i < 4; i++) {
+                intoNewTables.before("INSERT", HashPartitionedStore.tableName(4 + i));
+                outOfOldTables.before("DELETE", HashPartitionedStore.tableName(i));
+            }
+            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> store.growTo(8));
+            Map<String, AdvisoryGate> gates = new HashMap<>(Map.of(
+                    "inserting into a new table", intoNewTables, "deleting from an old table", outOfOldTables));
+            List<String> stops = new ArrayList<>();
+            while (!gates.isEmpty()) {
+                Waits.until("growTo(8) to finish or to stop at a gate", Duration.ofSeconds(10),
+                        () -> growth.isDone() || gates.values().stream().anyMatch(AdvisoryGate::hasSomeoneWaiting));
+                if (growth.isDone()) {
+                    break;
+                }
+                String stop = gates.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
+                        .findFirst().orElseThrow().getKey();
+                stops.add(stop);
+                assertEveryCustomerReadsCompletely(store, expected, "while growTo(8) was stopped " + stop);
+                gates.remove(stop).open();
+            }
+            growth.get(20, TimeUnit.SECONDS);
+            assertThat(stops).as("growTo(8) should move rows by inserting them into orders_4..7 and deleting them"
+                    + " from orders_0..3 (tables that already exist must be kept and filled)").isNotEmpty();
+        }
+        assertEveryCustomerReadsCompletely(store, expected, "after growTo(8)");
+    }
+
+    private static void assertEveryCustomerReadsCompletely(HashPartitionedStore store, Map<Long, List<Order>> expected,
+            String when) {
+        for (Map.Entry<Long, List<Order>> customer : expected.entrySet()) {
+            assertThat(store.ordersOf(customer.getKey()))
+                    .as("ordersOf(%d) %s: every order exactly once", customer.getKey(), when)
+                    .containsExactlyElementsOf(customer.getValue());
+        }
+    }
+
+    /** Inserts {@code perCustomer} orders for each customer; returns them by customer, by order id. */
+    private static Map<Long, List<Order>> insertOrders(HashPartitionedStore store, long[] customers, int perCustomer) {
+        Map<Long, List<Order>> byCustomer = new HashMap<>();
+        long orderId = 1000;
+        for (long customer : customers) {
+            List<Order> orders = new ArrayList<>();
+            for (int i = 0; i < perCustomer; i++) {
+                Order order = new Order(customer, orderId++, 100 * orderId);
+                store.insert(order);
+                orders.add(order);
+            }
+            byCustomer.put(customer, orders);
+        }
+        return byCustomer;
+    }
+
+    /** A row's physical identity: the transaction that wrote it and where it sits. */
+    private record RowVersion(int table, long customerId, String xmin, String ctid) {
+    }
+
+    private static Map<Long, RowVersion> rowVersions(PostgresNode node, int tables) {
+        Map<Long, RowVersion> rows = new HashMap<>();
+        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT order_id, customer_id, xmin::text, ctid::text, source FROM ("
+                     + unionOfTables(tables, ", tableoid::regclass::text AS source, xmin, ctid") + ") AS everything")) {
+            while (rs.next()) {
+                Matcher table = ORDER_TABLE.matcher(rs.getString(5));
+                table.find();
+                RowVersion previous = rows.put(rs.getLong(1), new RowVersion(Integer.parseInt(table.group(1)),
+                        rs.getLong(2), rs.getString(3), rs.getString(4)));
+                if (previous != null) {
+                    fail("order %d is stored twice: in orders_%d and in %s", rs.getLong(1), previous.table(), rs.getString(5));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the order tables: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    private static Map<Long, Integer> tableOfEachOrder(PostgresNode node, int tables) {
+        Map<Long, Integer> homes = new HashMap<>();
+        rowVersions(node, tables).forEach((order, row) -> homes.put(order, row.table()));
+        return homes;
+    }
+
+    private static String unionOfTables(int tables) {
+        return "(" + unionOfTables(tables, "") + ") AS everything";
+    }
+
+    private static String unionOfTables(int tables, String extraColumns) {
+        List<String> selects = new ArrayList<>();
+        for (int i = 0; i < tables; i++) {
+            selects.add("SELECT order_id, customer_id" + extraColumns + " FROM " + HashPartitionedStore.tableName(i));
+        }
+        return String.join(" UNION ALL ", selects);
+    }
+
+    /** The order tables named by the statements the server ran since the last reset. */
+    private static Set<String> orderTablesNamedIn(StatementStats statements) {
+        Set<String> tables = new TreeSet<>();
+        for (StatementStats.Entry entry : statements.entries()) {
+            Matcher m = ORDER_TABLE.matcher(entry.query());
+            while (m.find()) {
+                tables.add(m.group());
+            }
+        }
+        return tables;
+    }
+}

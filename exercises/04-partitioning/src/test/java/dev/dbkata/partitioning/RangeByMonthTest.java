@@ -1,0 +1,146 @@
+package dev.dbkata.partitioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.dbkata.testkit.Plan;
+import dev.dbkata.testkit.PostgresNode;
+import dev.dbkata.testkit.Reset;
+import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.WithPostgres;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task range-by-month: {@code events} is range-partitioned by UTC calendar month, with a default
+ * partition, and {@code ensurePartitions} keeps months ready ahead of time.
+ *
+ * <p>Rejects:
+ * <ul>
+ *   <li>an upper bound off by one: a month that ends at {@code 23:59:59} (or starts a second late)
+ *       instead of at the next month's first instant, which PostgreSQL already treats as exclusive;</li>
+ *   <li>bounds written without an offset, which the session's time zone shifts (the code under
+ *       test gets sessions in UTC+14);</li>
+ *   <li>no default partition, so a row outside every month fails to insert;</li>
+ *   <li>an {@code ensurePartitions} that fails, or creates a duplicate, when run twice or over
+ *       months that partly exist;</li>
+ *   <li>one that fails when the default already holds rows of the new month, or "fixes" that by
+ *       deleting them;</li>
+ *   <li>a partition key or layout that makes a one-month query read more than its month.</li>
+ * </ul>
+ */
+@Task(id = "range-by-month", title = "Range partitions by month", points = 3)
+@WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+class RangeByMonthTest {
+
+    private static final YearMonth JANUARY = YearMonth.of(2026, 1);
+    private static final YearMonth FEBRUARY = YearMonth.of(2026, 2);
+    private static final YearMonth MARCH = YearMonth.of(2026, 3);
+    private static final YearMonth APRIL = YearMonth.of(2026, 4);
+    private static final YearMonth MAY = YearMonth.of(2026, 5);
+
+    @Test
+    @DisplayName("each row lands in its UTC month; the first instant of a month belongs to that month, the last microsecond to the one before")
+    void rowsLandInTheirUtcMonth(PostgresNode node) {
+        withMonths(new MonthlyEventTable(SessionTimeZone.farFromUtc(node.dataSource())), JANUARY, MARCH);
+
+        Map<Long, String> expected = new LinkedHashMap<>();
+        expected.put(1L, insertAt(node, 1, "2025-12-31T23:59:59.999999Z", MonthlyEventTable.DEFAULT_PARTITION));
+        expected.put(2L, insertAt(node, 2, "2026-01-01T00:00:00Z", "events_2026_01"));
+        expected.put(3L, insertAt(node, 3, "2026-01-31T23:59:59.999999Z", "events_2026_01"));
+        expected.put(4L, insertAt(node, 4, "2026-01-31T12:00:00Z", "events_2026_01"));
+        expected.put(5L, insertAt(node, 5, "2026-02-01T00:00:00Z", "events_2026_02"));
+        expected.put(6L, insertAt(node, 6, "2026-02-28T23:59:59.999999Z", "events_2026_02"));
+        expected.put(7L, insertAt(node, 7, "2026-03-01T00:00:00Z", "events_2026_03"));
+        expected.put(8L, insertAt(node, 8, "2026-03-31T23:59:59.999999Z", "events_2026_03"));
+        expected.put(9L, insertAt(node, 9, "2026-04-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION));
+
+        assertThat(node.queryValue("SELECT p.partstrat::text FROM pg_partitioned_table p"
+                + " WHERE p.partrelid = 'events'::regclass", String.class))
+                .as("events should be a partitioned table using RANGE ('r') partitioning")
+                .isEqualTo("r");
+        assertThat(Catalog.homeOfEachRow(node, "events"))
+                .as("the partition that holds each row (id -> partition, from tableoid); a month runs from its first"
+                        + " instant in UTC up to, not including, the next month's first instant")
+                .containsExactlyInAnyOrderEntriesOf(expected);
+    }
+
+    @Test
+    @DisplayName("ensurePartitions is idempotent and creates only the months that are missing")
+    void ensurePartitionsIsIdempotent(PostgresNode node) {
+        MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, MARCH);
+        events.ensurePartitions(JANUARY, MARCH);
+        events.ensurePartitions(FEBRUARY, MAY);
+
+        assertThat(Catalog.partitionsOf(node, "events"))
+                .as("partitions of events after ensurePartitions(Jan..Mar) twice, then (Feb..May)")
+                .containsExactly("events_2026_01", "events_2026_02", "events_2026_03", "events_2026_04",
+                        "events_2026_05", MonthlyEventTable.DEFAULT_PARTITION);
+        assertThat(MonthlyEventTable.partitionName(APRIL)).isEqualTo("events_2026_04");
+    }
+
+    @Test
+    @DisplayName("a query for one month reads exactly that month's partition (plan-time pruning)")
+    void oneMonthQueryScansOnePartition(PostgresNode node) {
+        withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, APRIL);
+        node.execute("INSERT INTO events (id, occurred_at, region, customer_id)"
+                + " SELECT g, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 hour', 'eu', g % 50"
+                + " FROM generate_series(0, 2800) g");
+
+        Plan plan = node.explain("SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ?",
+                utc("2026-02-01T00:00:00Z"), utc("2026-03-01T00:00:00Z"));
+
+        assertThat(plan.scannedRelations())
+                .as("a query for February should read events_2026_02 and nothing else (not the default, not"
+                        + " January's last day); the plan was:%n%s", plan)
+                .containsExactly("events_2026_02");
+    }
+
+    @Test
+    @DisplayName("creating a month whose rows sit in the default partition moves them there, losing none")
+    void straysLeaveTheDefaultPartition(PostgresNode node) {
+        MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
+        insertAt(node, 1, "2026-01-15T10:00:00Z", "events_2026_01");
+        insertAt(node, 2, "2026-04-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+        insertAt(node, 3, "2026-04-17T08:30:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+        insertAt(node, 4, "2026-04-30T23:59:59.999999Z", MonthlyEventTable.DEFAULT_PARTITION);
+        insertAt(node, 5, "2026-03-02T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+        insertAt(node, 6, "2030-06-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+
+        events.ensurePartitions(MARCH, APRIL);
+
+        assertThat(Catalog.homeOfEachRow(node, "events"))
+                .as("where each row sits after ensurePartitions(Mar..Apr): March and April rows must have left the"
+                        + " default partition, the 2030 row stays there, and no row may be lost or doubled")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        1L, "events_2026_01",
+                        2L, "events_2026_04",
+                        3L, "events_2026_04",
+                        4L, "events_2026_04",
+                        5L, "events_2026_03",
+                        6L, MonthlyEventTable.DEFAULT_PARTITION));
+        assertThat(Catalog.count(node, "events")).as("rows in events after the strays moved").isEqualTo(6);
+    }
+
+    private static MonthlyEventTable withMonths(MonthlyEventTable events, YearMonth from, YearMonth to) {
+        events.createTable();
+        events.ensurePartitions(from, to);
+        return events;
+    }
+
+    /** Inserts through the parent, as the application does; returns where the row should land. */
+    private static String insertAt(PostgresNode node, long id, String instant, String expectedPartition) {
+        node.queryValue("INSERT INTO events (id, occurred_at, region, customer_id) VALUES (?, ?, 'eu', 1) RETURNING id",
+                Long.class, id, utc(instant));
+        return expectedPartition;
+    }
+
+    private static OffsetDateTime utc(String instant) {
+        return OffsetDateTime.parse(instant).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}
