@@ -46,7 +46,9 @@ final class Hints {
                 if (current != null) {
                     hints.add(current.toString().strip());
                 }
-                current = new StringBuilder(line.startsWith("### ") ? line.substring(4) : line).append('\n');
+                // The marker goes: "Hint 2 of 5" already says which one it is.
+                current = new StringBuilder(line.startsWith("### ") ? line.substring(4)
+                        : line.replaceFirst("^(\\d+[.)]|[-*])\\s+", "")).append('\n');
             } else if (current != null) {
                 current.append(line).append('\n');
             }

@@ -17,8 +17,8 @@ class HintsTest {
     void parsesBothShapes(@TempDir Path folder) throws Exception {
         String hints = Files.readString(FixtureKata.copyTo(folder).exercise("01-passing").resolve("HINTS.md"));
 
-        assertThat(Hints.of(hints, "overflow")).containsExactly("1. Java ints wrap around.",
-                "2. Nothing to do:\n   it already works.");
+        assertThat(Hints.of(hints, "overflow")).containsExactly("Java ints wrap around.",
+                "Nothing to do:\n   it already works.");
         assertThat(Hints.of(hints, "adding")).containsExactly("Start small\nUse `+`.");
         assertThat(Hints.of(hints, "add")).as("a task id matches whole words only").isEmpty();
     }
