@@ -108,8 +108,7 @@ class FailoverTest {
         oldPrimary.crash();
         router.failover();
         oldPrimary.restart();
-        assertThat(oldPrimary.isInRecovery()).as("precondition: the old primary is back and takes writes of its own")
-                .isFalse();
+        standAlone(oldPrimary);
 
         List<ServingNode> writes = new ArrayList<>();
         List<ServingNode> reads = new ArrayList<>();
@@ -143,6 +142,20 @@ class FailoverTest {
                 replica.execute("SELECT pg_reload_conf()");
             }
         }
+    }
+
+    /**
+     * The old primary is back on its own and would take writes at once: not in recovery, and no
+     * longer waiting for its synchronous standby (replica1 follows it no more), which would
+     * otherwise hold every commit and hide a router that writes to it.
+     */
+    private static void standAlone(PostgresNode oldPrimary) {
+        oldPrimary.execute("ALTER SYSTEM SET synchronous_standby_names = ''");
+        oldPrimary.execute("SELECT pg_reload_conf()");
+        Waits.until("the old primary to stop waiting for a synchronous standby", Duration.ofSeconds(10),
+                () -> oldPrimary.queryValue("SHOW synchronous_standby_names", String.class), String::isEmpty);
+        assertThat(oldPrimary.isInRecovery()).as("precondition: the old primary is back and takes writes of its own")
+                .isFalse();
     }
 
     /** replica2 first: a router that promotes "the first replica" picks the least advanced one. */
