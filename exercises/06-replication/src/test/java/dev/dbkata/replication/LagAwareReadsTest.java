@@ -48,9 +48,8 @@ class LagAwareReadsTest {
     @BeforeEach
     void createTables(PostgresCluster cluster) {
         // No autovacuum on the filler: its WAL would make the healthy replica lag for a moment.
-        cluster.primary().execute("CREATE TABLE filler (id int, payload text) WITH (autovacuum_enabled = off);"
-                + " CREATE TABLE product (id int PRIMARY KEY, name text NOT NULL)");
-        cluster.awaitReplicasCaughtUp();
+        cluster.primary().execute("CREATE TABLE filler (id int, payload text) WITH (autovacuum_enabled = off)");
+        Catalogue.create(cluster);
     }
 
     @Test
@@ -128,13 +127,13 @@ class LagAwareReadsTest {
                 .allMatch(s -> s.port() == cluster.primary().port());
 
         assertThatThrownBy(() -> router.read(c -> {
-            ReadWriteSplitTest.insertProduct(c, 1, "smuggled");
+            Catalogue.insert(c, 1, "smuggled");
             return null;
         })).as("a read that falls back to the primary is still a read-only transaction")
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as("SQLSTATE of: %s", e.getMessage())
                         .isEqualTo("25006"));
-        assertThat(cluster.primary().queryValue("SELECT count(*) FROM product", Long.class))
+        assertThat(Catalogue.count(cluster.primary()))
                 .as("rows the primary took through read()").isZero();
     }
 

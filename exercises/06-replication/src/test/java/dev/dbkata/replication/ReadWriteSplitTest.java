@@ -3,8 +3,6 @@ package dev.dbkata.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,8 +40,7 @@ class ReadWriteSplitTest {
 
     @BeforeEach
     void createCatalogue(PostgresCluster cluster) {
-        cluster.primary().execute("CREATE TABLE product (id int PRIMARY KEY, name text NOT NULL)");
-        cluster.awaitReplicasCaughtUp();
+        Catalogue.create(cluster);
     }
 
     @Test
@@ -52,7 +49,7 @@ class ReadWriteSplitTest {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(RouterSettings.defaults());
 
         ServingNode servedBy = router.write(c -> {
-            insertProduct(c, 1, "kettle");
+            Catalogue.insert(c, 1, "kettle");
             return ServingNode.of(c);
         });
 
@@ -60,7 +57,7 @@ class ReadWriteSplitTest {
                 .as("a write must run on the primary (pg_is_in_recovery() = false), but it ran on the %s", servedBy)
                 .isTrue();
         assertThat(servedBy.port()).as("the write's server port").isEqualTo(cluster.primary().port());
-        assertThat(productCount(cluster.primary()))
+        assertThat(Catalogue.count(cluster.primary()))
                 .as("a new session on the primary must see the written row: the router commits the write")
                 .isEqualTo(1);
     }
@@ -71,12 +68,12 @@ class ReadWriteSplitTest {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(RouterSettings.defaults());
 
         assertThatThrownBy(() -> router.write(c -> {
-            insertProduct(c, 1, "kettle");
-            insertProduct(c, 1, "kettle again");   // duplicate key: the work fails half-way
+            Catalogue.insert(c, 1, "kettle");
+            Catalogue.insert(c, 1, "kettle again");   // duplicate key: the work fails half-way
             return null;
         })).as("the work's SQL error reaches the caller").isInstanceOf(SQLException.class);
 
-        assertThat(productCount(cluster.primary()))
+        assertThat(Catalogue.count(cluster.primary()))
                 .as("a write is one transaction: when its work fails, its first insert must be rolled back too")
                 .isZero();
     }
@@ -129,7 +126,7 @@ class ReadWriteSplitTest {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(RouterSettings.defaults());
 
         assertThatThrownBy(() -> router.read(c -> {
-            insertProduct(c, 7, "smuggled");
+            Catalogue.insert(c, 7, "smuggled");
             return null;
         })).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState())
@@ -137,19 +134,7 @@ class ReadWriteSplitTest {
                                 e.getMessage())
                         .isEqualTo(READ_ONLY_SQL_TRANSACTION));
 
-        assertThat(productCount(cluster.primary())).as("the primary must not have the row written through read()")
+        assertThat(Catalogue.count(cluster.primary())).as("the primary must not have the row written through read()")
                 .isZero();
-    }
-
-    static void insertProduct(Connection c, int id, String name) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO product (id, name) VALUES (?, ?)")) {
-            insert.setInt(1, id);
-            insert.setString(2, name);
-            insert.executeUpdate();
-        }
-    }
-
-    private static long productCount(PostgresNode node) {
-        return node.queryValue("SELECT count(*) FROM product", Long.class);
     }
 }

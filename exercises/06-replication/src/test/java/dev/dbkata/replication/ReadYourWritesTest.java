@@ -46,8 +46,7 @@ class ReadYourWritesTest {
 
     @BeforeEach
     void createCatalogue(PostgresCluster cluster) {
-        cluster.primary().execute("CREATE TABLE product (id int PRIMARY KEY, name text NOT NULL)");
-        cluster.awaitReplicasCaughtUp();
+        Catalogue.create(cluster);
     }
 
     @Test
@@ -64,7 +63,7 @@ class ReadYourWritesTest {
                         + " %s (just after)", token.position(), before, after)
                 .isGreaterThan(before.value())
                 .isLessThanOrEqualTo(after.value());
-        assertThat(cluster.primary().queryValue("SELECT count(*) FROM product", Long.class))
+        assertThat(Catalogue.count(cluster.primary()))
                 .as("the write is committed when the token is handed out").isEqualTo(1);
     }
 
@@ -134,7 +133,7 @@ class ReadYourWritesTest {
     }
 
     private static Void insert(Connection c, int id) throws SQLException {
-        ReadWriteSplitTest.insertProduct(c, id, "product " + id);
+        Catalogue.insert(c, id, "product " + id);
         return null;
     }
 

@@ -55,8 +55,7 @@ class ReplicaFailureTest {
 
     @BeforeEach
     void createCatalogue(PostgresCluster cluster) {
-        cluster.primary().execute("CREATE TABLE product (id int PRIMARY KEY, name text NOT NULL)");
-        cluster.awaitReplicasCaughtUp();
+        Catalogue.create(cluster);
     }
 
     @Test
@@ -130,7 +129,7 @@ class ReplicaFailureTest {
         AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> router.write(c -> {
-            ReadWriteSplitTest.insertProduct(c, attempts.incrementAndGet(), "ordered once");
+            Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
             int pid = backendPid(c);
             // The server ends this session before the commit: the client sees a broken connection.
             primary.execute("SELECT pg_terminate_backend(" + pid + ", 5000)");
@@ -139,7 +138,7 @@ class ReplicaFailureTest {
 
         assertThat(attempts.get()).as("the write's work ran %d times: the router cannot know whether a broken write"
                 + " committed, so it must never run it again", attempts.get()).isEqualTo(1);
-        assertThat(primary.queryValue("SELECT count(*) FROM product", Long.class))
+        assertThat(Catalogue.count(primary))
                 .as("the session ended before its commit, so nothing was written").isZero();
     }
 
@@ -152,7 +151,7 @@ class ReplicaFailureTest {
 
         try {
             assertThatThrownBy(() -> bounded(ONE_READ_BOUND, () -> router.write(c -> {
-                ReadWriteSplitTest.insertProduct(c, attempts.incrementAndGet(), "ordered once");
+                Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
                 primary.freeze();   // the commit that follows gets no answer
                 return null;
             }))).as("a write whose commit times out must fail to the caller").isInstanceOf(SQLException.class);

@@ -7,8 +7,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, per unit of work, which server of a primary-with-streaming-replicas cluster runs it:
@@ -40,7 +38,6 @@ public final class ReplicaRouter {
     private final Rotation rotation;
     private final Promotion promotion;
     private final Object lagCheck = new Object();
-    private final Set<DatabaseNode> fenced = ConcurrentHashMap.newKeySet();
     private volatile DatabaseNode primary;
     private volatile long nextLagCheckNanos = System.nanoTime();
 
@@ -135,9 +132,9 @@ public final class ReplicaRouter {
     /**
      * Like {@link #read}, but the work is sure to see everything committed up to {@code token}:
      * it runs on a replica only once that replica's replay position ({@code
-     * pg_last_wal_replay_lsn()}) has reached the token. When no replica in the rotation
-     * has, it waits for one, at most {@link RouterSettings#readYourWritesWait()}, then runs on
-     * the primary. Replicas that have caught up are preferred to the primary: read-your-writes
+     * pg_last_wal_replay_lsn()}) has reached the token. Any replica that is not down may serve
+     * (the token is a stricter test than the lag bound). When none has reached the token, it waits
+     * for one, at most {@link RouterSettings#readYourWritesWait()}, then runs on the primary. Replicas that have caught up are preferred to the primary: read-your-writes
      * must not turn every read into a primary read.
      *
      * @throws SQLException as {@link #read} does
@@ -195,31 +192,25 @@ public final class ReplicaRouter {
      * @throws IllegalStateException when the primary still answers, or no replica is reachable
      * @throws SQLException when the promotion itself fails
      */
-    public DatabaseNode failover() throws SQLException {
-        synchronized (lagCheck) {
-            DatabaseNode old = primary;
-            if (answers(old)) {
-                throw new IllegalStateException("The primary " + old + " still answers: promoting a replica now would"
-                        + " leave two primaries taking writes");
-            }
-            DatabaseNode chosen = promotion.mostAdvanced(rotation.replicas())
-                    .orElseThrow(() -> new IllegalStateException("No replica answers: there is nothing to promote"));
-            promotion.promote(chosen);
-            fenced.add(old);
-            primary = chosen;
-            rotation.removeAll();
-            return chosen;
+    public synchronized DatabaseNode failover() throws SQLException {
+        DatabaseNode old = primary;
+        if (answers(old)) {
+            throw new IllegalStateException("The primary " + old + " still answers: promoting a replica now would"
+                    + " leave two primaries taking writes");
         }
+        DatabaseNode chosen = promotion.mostAdvanced(rotation.replicas())
+                .orElseThrow(() -> new IllegalStateException("No replica answers: there is nothing to promote"));
+        promotion.promote(chosen);
+        // Fencing by memory: the old primary is neither the primary nor a replica from now on,
+        // and this router never looks for "the node that takes writes" by asking the nodes.
+        primary = chosen;
+        rotation.removeAll();
+        return chosen;
     }
 
     /** The node that takes writes now: the original primary, or the replica promoted by {@link #failover()}. */
     public DatabaseNode primary() {
         return primary;
-    }
-
-    /** Whether {@code node} was the primary before a failover: it is never used again. */
-    boolean isFenced(DatabaseNode node) {
-        return fenced.contains(node);
     }
 
     private <T> T readOnPrimary(SqlWork<T> work) throws SQLException {
