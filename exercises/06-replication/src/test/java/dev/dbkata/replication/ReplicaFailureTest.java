@@ -125,6 +125,7 @@ class ReplicaFailureTest {
     @DisplayName("a write whose connection breaks is not run again, on any node")
     void writesAreNeverRetried(PostgresCluster cluster) {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(SETTINGS);
+        assertBothReplicasInRotation(router, cluster);
         PostgresNode primary = cluster.primary();
         AtomicInteger attempts = new AtomicInteger();
 
@@ -146,6 +147,7 @@ class ReplicaFailureTest {
     @DisplayName("a write whose commit goes unanswered fails within the socket timeout")
     void unansweredCommitFailsInBoundedTime(PostgresCluster cluster) {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(SETTINGS);
+        assertBothReplicasInRotation(router, cluster);
         PostgresNode primary = cluster.primary();
         AtomicInteger attempts = new AtomicInteger();
 
