@@ -84,12 +84,22 @@ final class Callers implements AutoCloseable {
         }
     }
 
+    /** What each call returned or how it failed, all within one shared {@code atMost}. */
+    static List<Object> outcomes(List<Future<Optional<Product>>> calls, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        List<Object> outcomes = new ArrayList<>();
+        for (Future<Optional<Product>> call : calls) {
+            outcomes.add(outcome(call, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+        }
+        return outcomes;
+    }
+
     /** The product a finished call returned, or a description of how it failed. */
     static Object outcome(Future<Optional<Product>> call, Duration atMost) {
         try {
-            return call.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(atMost.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return "still waiting after " + atMost.toMillis() + " ms";
+            return "still waiting when time ran out";
         } catch (ExecutionException e) {
             return "failed: " + e.getCause();
         } catch (InterruptedException e) {

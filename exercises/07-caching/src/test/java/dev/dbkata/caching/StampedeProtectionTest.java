@@ -53,7 +53,7 @@ class StampedeProtectionTest {
         // second has passed, far below the 3 s lock expiry: time for the other callers to pile up.
         HeldLoad table = HeldLoad.untilAnotherLoadOr(postgres.dataSource(), Duration.ofMillis(500));
         DatabaseLoads.reset(postgres);
-        List<Object> outcomes = new ArrayList<>();
+        List<Object> outcomes;
         try (CachedProductRepository first = Catalog.repository(table, redis, Catalog.SETTINGS);
              CachedProductRepository second = Catalog.repository(table, redis, Catalog.SETTINGS);
              Callers callers = new Callers()) {
@@ -62,9 +62,7 @@ class StampedeProtectionTest {
                 CachedProductRepository server = i % 2 == 0 ? first : second;
                 reads.add(() -> server.findById(ID));
             }
-            for (Future<Optional<Product>> read : callers.startTogether(reads)) {
-                outcomes.add(Callers.outcome(read, BOUND));
-            }
+            outcomes = Callers.outcomes(callers.startTogether(reads), BOUND);
         }
 
         assertThat(outcomes)
@@ -127,7 +125,7 @@ class StampedeProtectionTest {
             table.release();
             Callers.outcome(failing, BOUND);
 
-            List<Object> outcomes = waiting.stream().map(read -> Callers.outcome(read, BOUND)).toList();
+            List<Object> outcomes = Callers.outcomes(waiting, BOUND);
             assertThat(outcomes)
                     .as("when the loader's query fails, it must give the lock back (the expiry is 30 s here) and"
                             + " the callers waiting for it must load the product themselves, not share its failure")
