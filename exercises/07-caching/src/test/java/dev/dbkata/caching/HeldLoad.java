@@ -3,10 +3,13 @@ package dev.dbkata.caching;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
+
+import dev.dbkata.testkit.Waits;
 
 /**
  * A {@link ProductTable} whose first load stops right after its SELECT, holding the row it read,
@@ -73,11 +76,18 @@ final class HeldLoad extends ProductTable {
         return row;
     }
 
-    /** Waits until the first load has read its row and stopped. */
-    void awaitHeld() throws InterruptedException {
-        if (!held.await(5, TimeUnit.SECONDS)) {
-            throw new AssertionError("No read reached PostgreSQL within 5 s: a miss must load the product"
-                    + " through the ProductTable");
+    /**
+     * Waits until the first load, made by {@code firstRead}, has read its row and stopped.
+     *
+     * @throws AssertionError with the read's own failure if it ended without loading
+     */
+    void awaitHeld(Future<?> firstRead) {
+        Waits.until("the first read to load the product through the ProductTable", Duration.ofSeconds(5),
+                () -> held.getCount() == 0 || firstRead.isDone());
+        if (held.getCount() != 0) {
+            Callers.result(firstRead, Duration.ZERO, "the first read");
+            throw new AssertionError("The first read returned without loading through the ProductTable: a miss"
+                    + " must load the product from PostgreSQL");
         }
     }
 

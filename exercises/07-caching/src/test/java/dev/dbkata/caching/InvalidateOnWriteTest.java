@@ -110,12 +110,12 @@ class InvalidateOnWriteTest {
 
     @Test
     @DisplayName("a reader that loaded the old row before an update does not leave it in the cache (the stale-set race)")
-    void staleSetIsRefused(PostgresNode postgres, RedisNode redis) throws Exception {
+    void staleSetIsRefused(PostgresNode postgres, RedisNode redis) {
         HeldLoad table = HeldLoad.untilReleased(postgres.dataSource());
         try (CachedProductRepository repository = Catalog.repository(table, redis, Catalog.SETTINGS);
              Callers callers = new Callers()) {
             Future<Optional<Product>> reader = callers.start(() -> repository.findById(ID));
-            table.awaitHeld();
+            table.awaitHeld(reader);
 
             // The reader holds the old row and has not stored it yet; now a writer commits and invalidates.
             Future<Boolean> writer = callers.start(() -> repository.updatePrice(ID, NEW_PRICE));

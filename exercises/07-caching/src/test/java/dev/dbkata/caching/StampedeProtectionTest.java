@@ -79,14 +79,14 @@ class StampedeProtectionTest {
 
     @Test
     @DisplayName("a loader that hangs holding the lock blocks the product only until the lock expires")
-    void hungLoaderBlocksOnlyUntilExpiry(PostgresNode postgres, RedisNode redis) throws Exception {
+    void hungLoaderBlocksOnlyUntilExpiry(PostgresNode postgres, RedisNode redis) {
         CacheSettings settings = Catalog.SETTINGS.withLockTtl(Duration.ofSeconds(1));
         HeldLoad table = HeldLoad.untilReleased(postgres.dataSource());
         try (CachedProductRepository first = Catalog.repository(table, redis, settings);
              CachedProductRepository second = Catalog.repository(table, redis, settings);
              Callers callers = new Callers()) {
             Future<Optional<Product>> hung = callers.start(() -> first.findById(ID));
-            table.awaitHeld();
+            table.awaitHeld(hung);
 
             Future<Optional<Product>> sameServer = callers.start(() -> first.findById(ID));
             Future<Optional<Product>> otherServer = callers.start(() -> second.findById(ID));
@@ -104,7 +104,7 @@ class StampedeProtectionTest {
 
     @Test
     @DisplayName("a loader that fails gives the lock back at once, and the callers waiting for it still get the product")
-    void failedLoaderReleasesTheLock(PostgresNode postgres, RedisNode redis) throws Exception {
+    void failedLoaderReleasesTheLock(PostgresNode postgres, RedisNode redis) {
         // An expiry far beyond the test's bounds: only an explicit release lets the waiters through in time.
         CacheSettings settings = Catalog.SETTINGS.withLockTtl(Duration.ofSeconds(30));
         HeldLoad table = HeldLoad.untilReleasedThenFailing(postgres.dataSource());
@@ -112,7 +112,7 @@ class StampedeProtectionTest {
              CachedProductRepository second = Catalog.repository(table, redis, settings);
              Callers callers = new Callers()) {
             Future<Optional<Product>> failing = callers.start(() -> first.findById(ID));
-            table.awaitHeld();
+            table.awaitHeld(failing);
 
             List<Callable<Optional<Product>>> reads = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
