@@ -42,15 +42,26 @@ public final class CachedProductRepository implements ProductRepository {
         while (true) {
             String cached = redis.call(jedis -> jedis.get(key));
             if (cached != null) {
-                return cached.equals(ProductCodec.ABSENT) ? Optional.empty() : Optional.of(ProductCodec.decode(cached));
+                return decode(cached);
             }
             Optional<LoadLease> lease = LoadLease.tryAcquire(redis, key, settings.lockTtl());
             if (lease.isPresent()) {
+                // The previous holder may have stored the value and ended its lease between our
+                // GET and our SET NX: look once more before loading again.
+                String storedMeanwhile = redis.call(jedis -> jedis.get(key));
+                if (storedMeanwhile != null) {
+                    releaseQuietly(lease.get());
+                    return decode(storedMeanwhile);
+                }
                 return loadAndStore(id, lease.get());
             }
             // Someone else is loading this key: wait for their value (or for their lease to end).
             pauseBeforeLookingAgain();
         }
+    }
+
+    private static Optional<Product> decode(String cached) {
+        return cached.equals(ProductCodec.ABSENT) ? Optional.empty() : Optional.of(ProductCodec.decode(cached));
     }
 
     private Optional<Product> loadAndStore(long id, LoadLease lease) {
