@@ -88,9 +88,9 @@ class InvalidateOnWriteTest {
             repository.findById(ID);
 
             Future<Boolean> update;
-            try (CommitGate.Closed closed = gate.close()) {
+            try (CommitGate.HeldCommits held = gate.holdCommits()) {
                 update = callers.start(() -> repository.updatePrice(ID, NEW_PRICE));
-                closed.awaitCommitWaiting(update);
+                held.awaitCommitWaiting(update);
 
                 Optional<Product> duringCommit = repository.findById(ID);
                 assertThat(duringCommit.map(Product::priceCents))
@@ -161,20 +161,21 @@ class InvalidateOnWriteTest {
             return new CommitGate(postgres);
         }
 
-        Closed close() throws Exception {
+        /** Takes the advisory lock: from now until {@link HeldCommits#close()}, commits of updates wait. */
+        HeldCommits holdCommits() throws Exception {
             Connection holder = postgres.connect();
             try (Statement s = holder.createStatement()) {
                 s.execute("/* dbkata */ SELECT pg_advisory_lock(" + LOCK + ")");
             }
-            return new Closed(holder);
+            return new HeldCommits(holder);
         }
 
-        /** While open, commits of product updates wait; closing it lets them finish. */
-        final class Closed implements AutoCloseable {
+        /** Commits of product updates wait while this is open; closing it lets them finish. */
+        final class HeldCommits implements AutoCloseable {
 
             private final Connection holder;
 
-            private Closed(Connection holder) {
+            private HeldCommits(Connection holder) {
                 this.holder = holder;
             }
 
