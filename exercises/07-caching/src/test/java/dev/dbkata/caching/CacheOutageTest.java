@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
 import dev.dbkata.testkit.PostgresNode;
@@ -140,7 +141,7 @@ class CacheOutageTest {
     }
 
     /** Runs {@code call} on another thread and fails the test if it takes longer than {@link #READ_BOUND}. */
-    private static <T> T timed(Callers callers, java.util.concurrent.Callable<T> call, String what) {
+    private static <T> T timed(Callers callers, Callable<T> call, String what) {
         Future<T> running = callers.start(call);
         return Callers.result(running, READ_BOUND, what + " (use short Redis timeouts, not the client's default,"
                 + " and never let a cache failure reach the caller)");
