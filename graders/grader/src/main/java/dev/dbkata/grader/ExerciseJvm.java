@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import dev.dbkata.grader.runner.ExerciseRunner;
@@ -79,13 +82,20 @@ final class ExerciseJvm {
 
     private static void stop(Process process) throws InterruptedException {
         List<ProcessHandle> descendants = process.descendants().toList();
+        // Gently first: the JVM's shutdown hook stops its database servers cleanly.
         process.destroy();
         if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
-        // Whatever it started and did not stop (the testkit's watchdog would, a little later).
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        // A JVM killed by force leaves its servers to the testkit's watchdog, which stops them
+        // within seconds; whatever is still there after that is ended here.
+        CompletableFuture<?>[] exits = descendants.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
     }
 
     private static String javaExecutable() {

@@ -109,7 +109,7 @@ class GraderEndToEndTest {
     void treeIsUntouched() {
         assertThat(FixtureKata.fingerprint(kata.root())).isEqualTo(before);
         List<String> lines = firstProgress.lines().filter(l -> l.startsWith("[")).toList();
-        assertThat(lines).hasSize(6);
+        assertThat(lines).hasSize(kata.exercises().size());
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("01-passing").contains("2/2 tasks passed"));
         assertThat(report.exercises()).as("two at a time (--jobs 2), reported in exercise order")
                 .extracting(e -> e.exercise().id()).containsExactlyElementsOf(kata.exercises());
@@ -124,6 +124,23 @@ class GraderEndToEndTest {
         TaskResult spin = task(exercise(slow, "04-looping"), "spin");
         assertThat(spin.status()).isEqualTo(TaskStatus.TIMEOUT);
         assertThat(spin.message()).contains("did not finish in time");
+    }
+
+    @Test
+    @DisplayName("an exercise stopped for time while its PostgreSQL runs leaves no server behind")
+    void stoppedExerciseLeavesNoServer() throws IOException {
+        Path record = Path.of(System.getProperty("java.io.tmpdir"), "dbkata-fixture-hanging-server.txt");
+        Files.deleteIfExists(record);
+
+        Report hung = grader().grade(new Grader.Request(kata, new Target.Exercises(), List.of("07-hanging-server"),
+                Duration.ofSeconds(600), Duration.ofSeconds(20), 1));
+
+        assertThat(task(exercise(hung, "07-hanging-server"), "hang").status()).isEqualTo(TaskStatus.TIMEOUT);
+        String dataDirectory = Files.readString(record).strip();
+        assertThat(dataDirectory).as("the fixture test recorded its server").isNotBlank();
+        assertThat(ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains(dataDirectory)).map(ProcessHandle::pid).toList())
+                .as("processes of the server at " + dataDirectory + " after the grader stopped its JVM").isEmpty();
     }
 
     @Test
