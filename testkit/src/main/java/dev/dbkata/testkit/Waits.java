@@ -52,7 +52,11 @@ public final class Waits {
                             last.set(seen);
                             return seen;
                         } catch (Exception e) {
-                            last.set(e.toString());
+                            // Awaitility interrupts the poll in flight when time runs out; the
+                            // driver's complaint about that interrupt is not what was awaited.
+                            if (!causedByInterrupt(e)) {
+                                last.set(e.toString());
+                            }
                             throw e;
                         }
                     }, accepted::test);
@@ -79,6 +83,19 @@ public final class Waits {
             throw new AssertionError("Gave up after " + format(atMost) + " waiting for " + what + ": "
                     + cause.getMessage(), e);
         }
+    }
+
+    static boolean causedByInterrupt(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String format(Duration d) {
