@@ -35,6 +35,7 @@ final class ExerciseJvm {
     private final String backend;
     private final Duration perTest;
     private final Duration perExercise;
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ExerciseJvm(String backend, Duration perTest, Duration perExercise) {
         this.backend = backend;
@@ -66,6 +67,7 @@ final class ExerciseJvm {
         } catch (IOException e) {
             throw new GradingException("could not start a JVM for the tests: " + e.getMessage(), e);
         }
+        running.add(process);
         try {
             if (process.waitFor(perExercise.toMillis(), TimeUnit.MILLISECONDS)) {
                 return new Ending(false, process.exitValue(), events, log);
@@ -77,6 +79,20 @@ final class ExerciseJvm {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new GradingException("interrupted while the tests ran", e);
+        } finally {
+            running.remove(process);
+        }
+    }
+
+    /** Stops every test JVM still running: the grader is being stopped (Ctrl-C). */
+    void stopAll() {
+        for (Process process : running) {
+            try {
+                stop(process);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

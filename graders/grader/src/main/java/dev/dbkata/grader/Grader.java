@@ -63,6 +63,12 @@ public final class Grader {
         ExerciseGrader exerciseGrader = new ExerciseGrader(request.repository(), request.target(), jvm, compiler,
                 request.repeat());
         Path workspace = createWorkspace();
+        // Ctrl-C: stop the test JVMs (and so their servers) and remove the workspace.
+        Thread cleanUp = new Thread(() -> {
+            jvm.stopAll();
+            FileCopies.deleteTree(workspace);
+        }, "grader-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         long start = System.nanoTime();
         AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(request.jobs());
@@ -89,6 +95,7 @@ public final class Grader {
         } finally {
             pool.shutdownNow();
             FileCopies.deleteTree(workspace);
+            removeHook(cleanUp);
         }
     }
 
@@ -118,12 +125,41 @@ public final class Grader {
         }
     }
 
-    private static Path createWorkspace() {
+    private static void removeHook(Thread hook) {
         try {
-            return Files.createTempDirectory("dbkata-grade-");
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook is running or has run.
+        }
+    }
+
+    /**
+     * A fresh folder named after this JVM; folders of graders that were killed before they could
+     * clean up (their JVM is gone) are removed on the way.
+     */
+    private static Path createWorkspace() {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (java.util.stream.Stream<Path> old = Files.list(temp)) {
+            old.filter(dir -> ownerIsGone(dir.getFileName().toString())).forEach(dir -> {
+                try {
+                    FileCopies.deleteTree(dir);
+                } catch (UncheckedIOException e) {
+                    // Another grader's clean-up got there first, or it is not ours to delete.
+                }
+            });
+        } catch (IOException e) {
+            // Nothing to tidy, or no right to: neither stops this run.
+        }
+        try {
+            return Files.createTempDirectory("dbkata-grade-" + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a folder to grade in (is the temporary folder writable?)", e);
         }
+    }
+
+    static boolean ownerIsGone(String folderName) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dbkata-grade-(\\d+)-\\d+").matcher(folderName);
+        return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static String elapsed(long start) {
