@@ -34,8 +34,10 @@ final class ExerciseGrader {
         ExerciseInfo exercise = catalog.exercise();
         List<Path> dependencies = repository.dependencies(target.classpathModule(repository, id));
 
-        // The copy: the graded code, and this repository's tests (never the submission's).
+        // The copy: the graded code, and this repository's ready-made classes and tests (never the
+        // submission's).
         Path mainCopy = workDir.resolve("src/main");
+        Path givenCopy = workDir.resolve("src/given");
         Path testCopy = workDir.resolve("src/test");
         Path mainSources = target.mainSources(repository, id);
         if (!java.nio.file.Files.isDirectory(mainSources.resolve("java"))) {
@@ -43,17 +45,19 @@ final class ExerciseGrader {
             return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem), millisSince(start), problem);
         }
         FileCopies.copyTree(mainSources, mainCopy);
+        FileCopies.copyTree(repository.exercise(id).resolve("src/given"), givenCopy);
         FileCopies.copyTree(repository.exercise(id).resolve("src/test"), testCopy);
         Path classes = workDir.resolve("classes");
         Path testClasses = workDir.resolve("test-classes");
 
-        Optional<String> problem = compiler.compile(mainCopy.resolve("java"), dependencies, classes, workDir)
+        Optional<String> problem = compiler.compile(List.of(mainCopy.resolve("java"), givenCopy.resolve("java")),
+                dependencies, classes, workDir)
                 .map(first -> "compile error: " + first);
         if (problem.isEmpty()) {
             List<Path> withCode = new ArrayList<>();
             withCode.add(classes);
             withCode.addAll(dependencies);
-            problem = compiler.compile(testCopy.resolve("java"), withCode, testClasses, workDir)
+            problem = compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
                     .map(first -> "compile error: the tests do not compile against your code: " + first);
         }
         if (problem.isEmpty()) {

@@ -38,13 +38,13 @@ final class SourceCompiler {
     }
 
     /**
-     * Compiles every {@code .java} file under {@code sourceRoot} into {@code output}.
+     * Compiles every {@code .java} file under the source roots into {@code output}.
      *
      * @param shownFrom paths in the error message are relative to this folder
      * @return the first error, or empty when it compiled
      */
-    Optional<String> compile(Path sourceRoot, List<Path> classpath, Path output, Path shownFrom) {
-        List<Path> sources = FileCopies.filesEndingWith(sourceRoot, ".java");
+    Optional<String> compile(List<Path> sourceRoots, List<Path> classpath, Path output, Path shownFrom) {
+        List<Path> sources = sourceRoots.stream().flatMap(root -> FileCopies.filesEndingWith(root, ".java").stream()).toList();
         try {
             Files.createDirectories(output);
         } catch (IOException e) {

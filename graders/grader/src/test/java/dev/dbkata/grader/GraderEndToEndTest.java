@@ -144,20 +144,27 @@ class GraderEndToEndTest {
     }
 
     @Test
-    @DisplayName("a submission is graded with this repository's tests: editing its own tests gains nothing")
+    @DisplayName("a submission is graded with this repository's tests and ready-made classes: editing them gains nothing")
     void submissionWithEditedTests() throws IOException {
         Path submission = folder.resolve("learner");
-        FileCopies.copyTree(kata.exercise("02-failing"), submission.resolve("exercises/02-failing"));
-        Path test = submission.resolve("exercises/02-failing/src/test/java/fixture/failing/DoublingTest.java");
-        Files.writeString(test, Files.readString(test).replace("assertEquals(4, Doubler.twice(2), \"twice 2 should be 4\");",
-                "assertEquals(1, 1);"));
+        Path exercise = submission.resolve("exercises/02-failing");
+        FileCopies.copyTree(kata.exercise("02-failing"), exercise);
+        Path test = exercise.resolve("src/test/java/fixture/failing/DoublingTest.java");
+        Files.writeString(test, Files.readString(test).replaceAll("assertEquals\\([^;]*;", "assertEquals(1, 1);"));
+        // A wrong answer (right for 2 only) made to agree with a doctored copy of the given class.
+        Files.writeString(exercise.resolve("src/main/java/fixture/failing/Doubler.java"), "package fixture.failing;"
+                + " public final class Doubler { public static int twice(int n) { return n == 2 ? 4 : n + 10; } }");
+        Files.writeString(exercise.resolve("src/given/java/fixture/failing/Expected.java"),
+                "package fixture.failing; public final class Expected { public static int twiceOf(int n) { return n + 10; } }");
         Map<String, String> untouched = FixtureKata.fingerprint(submission);
 
         Report graded = grader().grade(new Grader.Request(kata, new Target.Submission(submission), List.of("02-failing"),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), 1));
 
         assertThat(graded.target()).isEqualTo("submission");
-        assertThat(task(exercise(graded, "02-failing"), "doubling").status()).isEqualTo(TaskStatus.FAILED);
+        TaskResult doubling = task(exercise(graded, "02-failing"), "doubling");
+        assertThat(doubling.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(doubling.message()).as("the canonical Expected decides").contains("twice 3").contains("expected: <6> but was: <13>");
         assertThat(graded.score().earned()).isZero();
         assertThat(FixtureKata.fingerprint(submission)).as("the submission is never modified").isEqualTo(untouched);
     }
