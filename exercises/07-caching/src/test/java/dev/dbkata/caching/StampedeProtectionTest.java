@@ -73,7 +73,7 @@ class StampedeProtectionTest {
                 reads.add(() -> server.findById(ID));
             }
             List<Future<Optional<Product>>> running = callers.startTogether(reads);
-            Waits.until("one of the 50 reads to load product " + ID + " through the ProductTable", BOUND,
+            Waits.until("one of the 50 reads to load product " + ID + " through the ProductTable", Duration.ofSeconds(5),
                     () -> table.wasHeld() || running.stream().allMatch(Future::isDone));
             callers.awaitAllWaiting(running, Duration.ofSeconds(2), table::isReleased);
             table.release();
