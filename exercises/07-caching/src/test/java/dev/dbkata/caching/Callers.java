@@ -3,8 +3,10 @@ package dev.dbkata.caching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,11 +14,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import dev.dbkata.testkit.Waits;
 
 /** Application threads calling the repository at once; closing stops any that are still waiting. */
 final class Callers implements AutoCloseable {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** For each call started together: the thread running it, once it is past the gate. */
+    private final Map<Future<?>, AtomicReference<Thread>> runners = new ConcurrentHashMap<>();
 
     /** Starts one call in the background. */
     <T> Future<T> start(Callable<T> call) {
@@ -29,11 +37,15 @@ final class Callers implements AutoCloseable {
         CountDownLatch gate = new CountDownLatch(1);
         List<Future<T>> futures = new ArrayList<>();
         for (Callable<T> call : calls) {
-            futures.add(threads.submit(() -> {
+            AtomicReference<Thread> runner = new AtomicReference<>();
+            Future<T> future = threads.submit(() -> {
                 ready.countDown();
                 gate.await();
+                runner.set(Thread.currentThread());
                 return call.call();
-            }));
+            });
+            runners.put(future, runner);
+            futures.add(future);
         }
         try {
             ready.await(5, TimeUnit.SECONDS);
@@ -42,6 +54,38 @@ final class Callers implements AutoCloseable {
         }
         gate.countDown();
         return futures;
+    }
+
+    /**
+     * Waits until every one of {@code calls} (started together) has finished or waits for something:
+     * its thread sleeps, is parked or is blocked on a monitor, as a caller does that waits for
+     * another's load. A caller still at work (running code, sending a command, reading a reply) is
+     * not waiting. Stops early when {@code orWhen} holds, and after {@code atMost} in any case,
+     * without failing: a caller that waits in an unusual way (blocked reading a socket) is judged
+     * by the test's assertions, like every other.
+     */
+    void awaitAllWaiting(List<? extends Future<?>> calls, Duration atMost, BooleanSupplier orWhen) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        Waits.until("the callers to wait for the load, or " + atMost.toMillis() + " ms to pass", atMost.plusSeconds(5),
+                () -> orWhen.getAsBoolean() || allWaitingOrDone(calls) || System.nanoTime() - deadline >= 0);
+    }
+
+    private boolean allWaitingOrDone(List<? extends Future<?>> calls) {
+        for (Future<?> call : calls) {
+            if (call.isDone()) {
+                continue;
+            }
+            AtomicReference<Thread> runner = runners.get(call);
+            Thread thread = runner == null ? null : runner.get();
+            if (thread == null) {
+                return false;
+            }
+            Thread.State state = thread.getState();
+            if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING && state != Thread.State.BLOCKED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -59,28 +103,6 @@ final class Callers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted while waiting for " + what, e);
-        }
-    }
-
-    /**
-     * Waits until every call has finished or {@code window} has passed, whichever is first: room for
-     * callers to run into a lock. A result is never decided here; the caller asserts afterwards.
-     */
-    static void settle(List<? extends Future<?>> calls, Duration window) {
-        long deadline = System.nanoTime() + window.toNanos();
-        for (Future<?> call : calls) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                call.get(left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // Still running or failed: both are judged by the test afterwards.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

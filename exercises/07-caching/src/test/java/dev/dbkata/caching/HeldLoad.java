@@ -25,34 +25,31 @@ final class HeldLoad extends ProductTable {
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
     private final boolean failWhenReleased;
-    private final Duration window;
     private final boolean releasedByLaterLoad;
 
-    private HeldLoad(DataSource dataSource, boolean failWhenReleased, Duration window, boolean releasedByLaterLoad) {
+    private HeldLoad(DataSource dataSource, boolean failWhenReleased, boolean releasedByLaterLoad) {
         super(dataSource);
         this.failWhenReleased = failWhenReleased;
-        this.window = window;
         this.releasedByLaterLoad = releasedByLaterLoad;
     }
 
     /** The first load waits for {@link #release()} and then returns its row. */
     static HeldLoad untilReleased(DataSource dataSource) {
-        return new HeldLoad(dataSource, false, LONGEST_HOLD, false);
+        return new HeldLoad(dataSource, false, false);
     }
 
     /** The first load waits for {@link #release()} and then fails, like a loader whose database call broke. */
     static HeldLoad untilReleasedThenFailing(DataSource dataSource) {
-        return new HeldLoad(dataSource, true, LONGEST_HOLD, false);
+        return new HeldLoad(dataSource, true, false);
     }
 
     /**
-     * The first load waits until a second load starts (a guard that let another caller through)
-     * or until {@code window} has passed, whichever comes first. A correct guard never starts a
-     * second load, so the window only bounds how long the other callers get to pile up behind
-     * the first; it must stay well below the lock's expiry.
+     * The first load waits for {@link #release()} or for a second load to start (a guard that let
+     * another caller through), whichever comes first: a broken guard is shown at once, with no
+     * wait.
      */
-    static HeldLoad untilAnotherLoadOr(DataSource dataSource, Duration window) {
-        return new HeldLoad(dataSource, false, window, true);
+    static HeldLoad untilReleasedOrAnotherLoad(DataSource dataSource) {
+        return new HeldLoad(dataSource, false, true);
     }
 
     @Override
@@ -66,7 +63,7 @@ final class HeldLoad extends ProductTable {
         }
         held.countDown();
         try {
-            released.await(window.toMillis(), TimeUnit.MILLISECONDS);
+            released.await(LONGEST_HOLD.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -89,6 +86,16 @@ final class HeldLoad extends ProductTable {
             throw new AssertionError("The first read returned without loading through the ProductTable: a miss"
                     + " must load the product from PostgreSQL");
         }
+    }
+
+    /** Whether a first load has read its row and stopped (it may have been let go since). */
+    boolean wasHeld() {
+        return held.getCount() == 0;
+    }
+
+    /** Whether the held load was let go, by the test or by a second load. */
+    boolean isReleased() {
+        return released.getCount() == 0;
     }
 
     void release() {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
@@ -13,11 +15,13 @@ import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.RedisNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import dev.dbkata.testkit.WithRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * Task stampede-protection: many concurrent misses on one key cost one database load.
@@ -26,10 +30,14 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>no guard: every concurrent miss queries PostgreSQL;</li>
  *   <li>a guard that lives in one JVM only (a {@code synchronized} block, a single-flight map):
- *       two application servers still load twice;</li>
+ *       two application servers still load twice; made static, it fools two instances in one JVM,
+ *       but Redis holds no lock while the load runs;</li>
  *   <li>a guard that lets waiting callers fail: an exception, an empty result or a timeout
  *       instead of the product, also when the loader itself failed;</li>
- *   <li>a lock without expiry: a loader that hangs or dies blocks the key for good;</li>
+ *   <li>a lock without expiry: Redis shows it with no PTTL, and a loader that hangs or dies blocks
+ *       the key for good;</li>
+ *   <li>a lock taken by "GET, then SET if nobody holds it" (not one atomic SET NX): concurrent
+ *       callers all see it free and load;</li>
  *   <li>a lock that a failed load does not give back: the next caller waits for its expiry.</li>
  * </ul>
  */
@@ -49,20 +57,27 @@ class StampedeProtectionTest {
     @Test
     @DisplayName("50 concurrent reads of a cold product on two application servers run one SELECT, and all 50 get the product")
     void fiftyCallersOneLoad(PostgresNode postgres, RedisNode redis) {
-        // The first load holds on to its row until a second load starts (the guard failed) or half a
-        // second has passed, far below the 3 s lock expiry: time for the other callers to pile up.
-        HeldLoad table = HeldLoad.untilAnotherLoadOr(postgres.dataSource(), Duration.ofMillis(500));
+        // The first load holds on to its row until every other caller waits for it, so that none can
+        // arrive late and find the value already stored; a second load (the guard let a caller
+        // through) ends the hold at once. The lock outlives any hold, so only the guard decides.
+        CacheSettings settings = Catalog.SETTINGS.withLockTtl(Duration.ofSeconds(10));
+        HeldLoad table = HeldLoad.untilReleasedOrAnotherLoad(postgres.dataSource());
         DatabaseLoads.reset(postgres);
         List<Object> outcomes;
-        try (CachedProductRepository first = Catalog.repository(table, redis, Catalog.SETTINGS);
-             CachedProductRepository second = Catalog.repository(table, redis, Catalog.SETTINGS);
+        try (CachedProductRepository first = Catalog.repository(table, redis, settings);
+             CachedProductRepository second = Catalog.repository(table, redis, settings);
              Callers callers = new Callers()) {
             List<Callable<Optional<Product>>> reads = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 CachedProductRepository server = i % 2 == 0 ? first : second;
                 reads.add(() -> server.findById(ID));
             }
-            outcomes = Callers.outcomes(callers.startTogether(reads), BOUND);
+            List<Future<Optional<Product>>> running = callers.startTogether(reads);
+            Waits.until("one of the 50 reads to load product " + ID + " through the ProductTable", Duration.ofSeconds(5),
+                    () -> table.wasHeld() || running.stream().allMatch(Future::isDone));
+            callers.awaitAllWaiting(running, Duration.ofSeconds(2), table::isReleased);
+            table.release();
+            outcomes = Callers.outcomes(running, BOUND);
         }
 
         assertThat(outcomes)
@@ -113,6 +128,7 @@ class StampedeProtectionTest {
              Callers callers = new Callers()) {
             Future<Optional<Product>> failing = callers.start(() -> first.findById(ID));
             table.awaitHeld(failing);
+            assertTheLoadIsLockedInRedis(redis, settings.lockTtl());
 
             List<Callable<Optional<Product>>> reads = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -120,8 +136,9 @@ class StampedeProtectionTest {
                 reads.add(() -> server.findById(ID));
             }
             List<Future<Optional<Product>>> waiting = callers.startTogether(reads);
-            // Room for the ten to find the key locked; a guard that fails them at once shows here already.
-            Callers.settle(waiting, Duration.ofMillis(300));
+            // The ten must be waiting for the lock when the load fails, not arrive after it and find
+            // the lock free; a guard that fails them at once shows in their outcomes.
+            callers.awaitAllWaiting(waiting, Duration.ofSeconds(2), () -> false);
             table.release();
             Callers.outcome(failing, BOUND);
 
@@ -131,5 +148,24 @@ class StampedeProtectionTest {
                             + " the callers waiting for it must load the product themselves, not share its failure")
                     .allMatch(Optional.of(Catalog.original(ID))::equals);
         }
+    }
+
+    /** A lock in the JVM stops no other application server; one without expiry outlives a dead loader. */
+    private static void assertTheLoadIsLockedInRedis(RedisNode redis, Duration lockTtl) {
+        Map<String, Long> expiries = new TreeMap<>();
+        try (Jedis jedis = redis.client()) {
+            for (String key : jedis.keys("*")) {
+                if (!key.equals(CacheKeys.product(ID))) {
+                    expiries.put(key, jedis.pttl(key));
+                }
+            }
+        }
+        assertThat(expiries.values())
+                .as("while product %d is being loaded, its lock should be in Redis, where every application server"
+                        + " sees it: a key of your own, set with NX and an expiry of at most lockTtl (%d ms here)."
+                        + " Redis holds %s (key=PTTL in ms; -1 means no expiry). A lock in the JVM (synchronized,"
+                        + " a map of futures, even a static one) does not stop another server",
+                        ID, lockTtl.toMillis(), expiries)
+                .anyMatch(pttl -> pttl > 0 && pttl <= lockTtl.toMillis());
     }
 }

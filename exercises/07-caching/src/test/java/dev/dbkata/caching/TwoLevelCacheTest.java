@@ -3,6 +3,8 @@ package dev.dbkata.caching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import dev.dbkata.testkit.Level;
@@ -16,6 +18,7 @@ import dev.dbkata.testkit.WithRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * Task two-level-cache: an in-process Caffeine cache in front of Redis on each application server,
@@ -27,7 +30,10 @@ import org.junit.jupiter.api.Test;
  *   <li>a local cache that only expires: another server serves the old price until localTtl (60 s here);</li>
  *   <li>an update that drops only its own local copy, or announces the change but leaves Redis
  *       holding the old value;</li>
- *   <li>an updating server that keeps serving its own old copy.</li>
+ *   <li>an updating server that keeps serving its own old copy;</li>
+ *   <li>a local cache without expiry: a change no message announces is never seen;</li>
+ *   <li>a constructor that returns before its subscription is confirmed (caught when Redis has not
+ *       yet counted the subscription as the constructor returns, which is likely, not certain).</li>
  * </ul>
  */
 @Task(id = "two-level-cache", title = "Two-level cache kept coherent by pub/sub", level = Level.ADVANCED, points = 5)
@@ -88,8 +94,58 @@ class TwoLevelCacheTest {
         }
     }
 
+    @Test
+    @DisplayName("each server is subscribed to invalidations by the time its constructor returns")
+    void constructorReturnsSubscribed(PostgresNode postgres, RedisNode redis) {
+        List<TwoLevelProductRepository> servers = new ArrayList<>();
+        try (Jedis jedis = redis.client()) {
+            for (int server = 1; server <= 2; server++) {
+                long before = subscriptions(jedis);
+                servers.add(twoLevel(postgres, redis));
+                long after = subscriptions(jedis);
+                assertThat(after)
+                        .as("server %d: the constructor returned before Redis counted its subscription (%d before,"
+                                + " %d after): wait for the confirmation (JedisPubSub.onSubscribe), or an update made"
+                                + " right after may be announced before anyone listens", server, before, after)
+                        .isGreaterThan(before);
+            }
+        } finally {
+            servers.forEach(TwoLevelProductRepository::close);
+        }
+    }
+
+    @Test
+    @DisplayName("a local copy expires after localTtl, even when no invalidation message comes")
+    void localCopiesExpire(PostgresNode postgres, RedisNode redis) {
+        try (TwoLevelProductRepository server = twoLevel(postgres, redis, Duration.ofMillis(300));
+             Jedis jedis = redis.client()) {
+            assertThat(server.findById(ID)).contains(Catalog.original(ID));
+
+            // A change no message announces (a migration, a lost message): only the local TTL ends the old copy.
+            postgres.execute("UPDATE product SET price_cents = " + NEW_PRICE + ", version = version + 1 WHERE id = " + ID);
+            jedis.del(CacheKeys.product(ID));
+
+            Waits.until("the local copy of product " + ID + " to expire after localTtl (300 ms here): build the"
+                            + " Caffeine cache with expireAfterWrite(localTtl)", Duration.ofSeconds(3),
+                    () -> server.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+        }
+    }
+
     private static TwoLevelProductRepository twoLevel(PostgresNode postgres, RedisNode redis) {
+        return twoLevel(postgres, redis, Duration.ofSeconds(60));
+    }
+
+    private static TwoLevelProductRepository twoLevel(PostgresNode postgres, RedisNode redis, Duration localTtl) {
         return new TwoLevelProductRepository(new ProductTable(postgres.dataSource()), Catalog.uri(redis),
-                Catalog.SETTINGS.withLocalTtl(Duration.ofSeconds(60)));
+                Catalog.SETTINGS.withLocalTtl(localTtl));
+    }
+
+    /** Subscriptions Redis counts, to channels and to patterns: whatever names the application chose. */
+    private static long subscriptions(Jedis jedis) {
+        long total = jedis.pubsubNumPat();
+        for (long count : jedis.pubsubNumSub(jedis.pubsubChannels().toArray(String[]::new)).values()) {
+            total += count;
+        }
+        return total;
     }
 }
