@@ -1,9 +1,0 @@
-package dev.dbkata.caching;
-
-/** PostgreSQL could not answer: unlike a cache failure, this one reaches the caller. */
-public class DatabaseException extends RuntimeException {
-
-    public DatabaseException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}
