@@ -1,7 +1,7 @@
 package dev.dbkata.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.dbkata.testkit.Level;
+import dev.dbkata.testkit.Lsn;
 import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * Rejects:
  * - promoting the first replica in the list instead of the most advanced one (writes are lost);
  * - promoting while the primary still answers (two primaries at once);
+ * - returning from failover() before the promoted replica takes writes (pg_promote(false) only
+ *   asks; the replica first replays the WAL it holds, several MB in the promotion test);
  * - writes that still go to the old primary, or that find "the node not in recovery" by asking the
  *   nodes in list order (the restarted old primary answers that it is not in recovery);
  * - reads that reach the old primary once it is back, or a replica that still follows it.
@@ -57,7 +60,7 @@ class FailoverTest {
     void refusesWhileThePrimaryAnswers(PostgresCluster cluster) {
         ReplicaRouter router = routerListingReplica2First(cluster);
 
-        assertThatThrownBy(router::failover)
+        assertThat(catchThrowable(router::failover))
                 .as("the primary answers, so promoting a replica would make two primaries")
                 .isInstanceOf(IllegalStateException.class);
 
@@ -73,6 +76,7 @@ class FailoverTest {
         PostgresNode replica2 = cluster.replica(2);
         cutOffFromThePrimary(cluster, replica2);
         List<Integer> acknowledged = writeOrders(cluster);
+        leaveWalToReplayAtPromotion(cluster, replica1);
         assertThat(replica2.walPosition()).as("precondition: replica2 is behind replica1")
                 .isLessThan(replica1.walPosition());
 
@@ -81,7 +85,8 @@ class FailoverTest {
 
         assertThat(promoted.name()).as("replica2 is listed first but missed %d writes; replica1 has replayed them"
                 + " all and must be the one promoted", ACKNOWLEDGED_WRITES).isEqualTo("replica1");
-        assertThat(replica1.isInRecovery()).as("replica1 after failover: pg_is_in_recovery()").isFalse();
+        assertThat(replica1.isInRecovery()).as("failover() must return only once replica1 takes writes: pg_promote(false)"
+                + " only asks, and replica1 first replays the WAL it has received; poll pg_is_in_recovery()").isFalse();
         assertThat(replica2.isInRecovery()).as("replica2 must not be promoted as well").isTrue();
         assertThat(replica1.queryValue("SELECT count(*) FROM orders", Long.class))
                 .as("every write acknowledged before the crash must be on the new primary").isEqualTo((long) acknowledged.size());
@@ -176,6 +181,22 @@ class FailoverTest {
                 () -> cluster.primary().queryValue("SELECT count(*) FROM pg_stat_replication WHERE application_name = ?",
                         Long.class, replica.name()),
                 count -> count == 0);
+    }
+
+    /**
+     * Gives {@code replica} several MB of received but unreplayed WAL (its replay paused, commits
+     * not waiting for it), so that a promotion takes a moment: it replays that WAL before it ends
+     * recovery. Pausing does not stop a promotion, which resumes replay.
+     */
+    private static void leaveWalToReplayAtPromotion(PostgresCluster cluster, PostgresNode replica) throws SQLException {
+        replica.pauseReplay();
+        try (Connection c = cluster.primary().connect()) {
+            execute(c, "SET synchronous_commit = local");
+            execute(c, "CREATE TABLE backlog AS SELECT g AS id, repeat('b', 300) AS payload FROM generate_series(1, 25000) g");
+        }
+        Lsn written = cluster.primary().walPosition();
+        Waits.until(replica.name() + " to receive the primary's WAL up to " + written, Duration.ofSeconds(10),
+                replica::receivedPosition, received -> received.isAtLeast(written));
     }
 
     /**

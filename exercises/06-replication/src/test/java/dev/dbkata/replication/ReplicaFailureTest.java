@@ -1,7 +1,7 @@
 package dev.dbkata.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -129,13 +129,13 @@ class ReplicaFailureTest {
         assertBothReplicasInRotation(router, cluster);
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> router.read(c -> {
+        assertThat(catchThrowable(() -> router.read(c -> {
             attempts.incrementAndGet();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1 / 0");
             }
             return null;
-        })).isInstanceOf(SQLException.class)
+        }))).as("the work's own SQL error must reach the caller").isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState())
                         .as("the work's own error (division_by_zero, 22012) must reach the caller, not: %s", e.getMessage())
                         .isEqualTo("22012"));
@@ -156,13 +156,13 @@ class ReplicaFailureTest {
         PostgresNode primary = cluster.primary();
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> router.write(c -> {
+        assertThat(catchThrowable(() -> router.write(c -> {
             Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
             int pid = backendPid(c);
             // The server ends this session before the commit: the client sees a broken connection.
             primary.execute("SELECT pg_terminate_backend(" + pid + ", 5000)");
             return null;
-        })).as("a write whose connection broke must fail to the caller").isInstanceOf(SQLException.class);
+        }))).as("a write whose connection broke must fail to the caller").isInstanceOf(SQLException.class);
 
         assertThat(attempts.get()).as("the write's work ran %d times: the router cannot know whether a broken write"
                 + " committed, so it must never run it again", attempts.get()).isEqualTo(1);
@@ -179,11 +179,11 @@ class ReplicaFailureTest {
         AtomicInteger attempts = new AtomicInteger();
 
         try {
-            assertThatThrownBy(() -> bounded(ONE_READ_BOUND, () -> router.write(c -> {
+            assertThat(catchThrowable(() -> bounded(ONE_READ_BOUND, () -> router.write(c -> {
                 Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
                 primary.freeze();   // the commit that follows gets no answer
                 return null;
-            }))).as("a write whose commit times out must fail to the caller").isInstanceOf(SQLException.class);
+            })))).as("a write whose commit times out must fail to the caller").isInstanceOf(SQLException.class);
         } finally {
             primary.thaw();
         }
