@@ -238,7 +238,10 @@ public final class ReplicaRouter {
         return result;
     }
 
-    /** A broken connection cannot roll back (and would wait for its socket timeout trying). */
+    /**
+     * A broken connection has nothing to roll back (the server ends the transaction with the
+     * session) and pgjdbc has already closed it: rolling back would only add a second error.
+     */
     private static void rollbackUnlessBroken(Connection c, Throwable failure) {
         if (failure instanceof SQLException e && Failures.isNodeFailure(e)) {
             return;
