@@ -82,7 +82,8 @@ public final class ReplicaRouter {
      *
      * <p>When the chosen node cannot be reached, or the connection breaks or times out while the
      * work runs, that node leaves the rotation and the work runs again on another node. Errors
-     * the server reports about the work itself (a syntax error, a write attempt) are not retried.
+     * the server reports about the work itself (a syntax error, a write attempt, a division by
+     * zero) would fail on any node: they reach the caller at once, and the node keeps its place.
      *
      * @return what the work returned
      * @throws SQLException what the work's statements threw; or, when no node at all could run it,
