@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * - a write routed to a replica (or to "any node that answers");
  * - reads pinned to the primary, or to one replica;
  * - replicas picked at random instead of in turn (20 reads alternate: a coin passes 1 time in 500,000);
- * - a turn counter per thread, or one that threads race on (the router is shared by many threads);
+ * - a turn counter per thread (the router is shared by many threads). A plain counter that threads
+ *   race on is not reliably caught: no test can force the lost update;
  * - reads run statement by statement in autocommit instead of one transaction;
  * - reads that are not read-only transactions: a standby refuses writes whatever the client
  *   asks, so this shows only on the primary, where a router without replicas must read;
