@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * Rejects:
  * - promoting the first replica in the list instead of the most advanced one (writes are lost);
  * - promoting while the primary still answers (two primaries at once);
+ * - a check whether the primary answers that has no timeouts, and hangs on a frozen primary;
  * - returning from failover() before the promoted replica takes writes (pg_promote(false) only
  *   asks; the replica first replays the WAL it holds, several MB in the promotion test);
  * - writes that still go to the old primary, or that find "the node not in recovery" by asking the
@@ -66,6 +67,21 @@ class FailoverTest {
 
         assertThat(cluster.replicas()).as("replicas still in recovery after the refused failover")
                 .allMatch(PostgresNode::isInRecovery);
+    }
+
+    @Test
+    @DisplayName("a primary that hangs without answering counts as gone: failover does not wait for it")
+    void frozenPrimaryDoesNotHoldUpFailover(PostgresCluster cluster) {
+        ReplicaRouter router = routerListingReplica2First(cluster);
+
+        cluster.primary().freeze();
+        DatabaseNode promoted = TimeBound.within(Duration.ofSeconds(10), "a frozen primary never answers, so the check"
+                + " whether it is still there needs the router's connect and socket timeouts, and no answer in time"
+                + " means gone", router::failover);
+
+        assertThat(router.primary()).as("the router's primary after failover").isEqualTo(promoted);
+        assertThat(cluster.replicas().stream().filter(r -> r.name().equals(promoted.name())).findFirst().orElseThrow()
+                .isInRecovery()).as("%s after failover: pg_is_in_recovery()", promoted.name()).isFalse();
     }
 
     @Test
