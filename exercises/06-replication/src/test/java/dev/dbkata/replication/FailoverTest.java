@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  *
  * Topology: replica1 is a synchronous standby and the primary commits with synchronous_commit =
  * remote_apply, so a write is acknowledged only once replica1 shows it. replica2 is asynchronous.
- * The router lists replica2 FIRST; each test that promotes cuts replica2 off from the primary
- * before the writes, so the first replica in the list is the least advanced one.
+ * The router lists replica2 FIRST; each test that writes before the crash cuts replica2 off from
+ * the primary first, so the first replica in the list is the least advanced one. (With the
+ * primary frozen and no writes, both replicas are level and either may be promoted.)
  *
  * Rejects:
  * - promoting the first replica in the list instead of the most advanced one (writes are lost);
