@@ -1,7 +1,7 @@
 package dev.dbkata.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.dbkata.testkit.Level;
+import dev.dbkata.testkit.Lsn;
 import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
@@ -29,12 +30,16 @@ import org.junit.jupiter.api.Test;
  *
  * Topology: replica1 is a synchronous standby and the primary commits with synchronous_commit =
  * remote_apply, so a write is acknowledged only once replica1 shows it. replica2 is asynchronous.
- * The router lists replica2 FIRST; each test that promotes cuts replica2 off from the primary
- * before the writes, so the first replica in the list is the least advanced one.
+ * The router lists replica2 FIRST; each test that writes before the crash cuts replica2 off from
+ * the primary first, so the first replica in the list is the least advanced one. (With the
+ * primary frozen and no writes, both replicas are level and either may be promoted.)
  *
  * Rejects:
  * - promoting the first replica in the list instead of the most advanced one (writes are lost);
  * - promoting while the primary still answers (two primaries at once);
+ * - a check whether the primary answers that has no timeouts, and hangs on a frozen primary;
+ * - returning from failover() before the promoted replica takes writes (pg_promote(false) only
+ *   asks; the replica first replays the WAL it holds, several MB in the promotion test);
  * - writes that still go to the old primary, or that find "the node not in recovery" by asking the
  *   nodes in list order (the restarted old primary answers that it is not in recovery);
  * - reads that reach the old primary once it is back, or a replica that still follows it.
@@ -57,12 +62,27 @@ class FailoverTest {
     void refusesWhileThePrimaryAnswers(PostgresCluster cluster) {
         ReplicaRouter router = routerListingReplica2First(cluster);
 
-        assertThatThrownBy(router::failover)
+        assertThat(catchThrowable(router::failover))
                 .as("the primary answers, so promoting a replica would make two primaries")
                 .isInstanceOf(IllegalStateException.class);
 
         assertThat(cluster.replicas()).as("replicas still in recovery after the refused failover")
                 .allMatch(PostgresNode::isInRecovery);
+    }
+
+    @Test
+    @DisplayName("a primary that hangs without answering counts as gone: failover does not wait for it")
+    void frozenPrimaryDoesNotHoldUpFailover(PostgresCluster cluster) {
+        ReplicaRouter router = routerListingReplica2First(cluster);
+
+        cluster.primary().freeze();
+        DatabaseNode promoted = TimeBound.within(Duration.ofSeconds(10), "a frozen primary never answers, so the check"
+                + " whether it is still there needs the router's connect and socket timeouts, and no answer in time"
+                + " means gone", router::failover);
+
+        assertThat(router.primary()).as("the router's primary after failover").isEqualTo(promoted);
+        assertThat(cluster.replicas().stream().filter(r -> r.name().equals(promoted.name())).findFirst().orElseThrow()
+                .isInRecovery()).as("%s after failover: pg_is_in_recovery()", promoted.name()).isFalse();
     }
 
     @Test
@@ -73,6 +93,7 @@ class FailoverTest {
         PostgresNode replica2 = cluster.replica(2);
         cutOffFromThePrimary(cluster, replica2);
         List<Integer> acknowledged = writeOrders(cluster);
+        leaveWalToReplayAtPromotion(cluster, replica1);
         assertThat(replica2.walPosition()).as("precondition: replica2 is behind replica1")
                 .isLessThan(replica1.walPosition());
 
@@ -81,7 +102,8 @@ class FailoverTest {
 
         assertThat(promoted.name()).as("replica2 is listed first but missed %d writes; replica1 has replayed them"
                 + " all and must be the one promoted", ACKNOWLEDGED_WRITES).isEqualTo("replica1");
-        assertThat(replica1.isInRecovery()).as("replica1 after failover: pg_is_in_recovery()").isFalse();
+        assertThat(replica1.isInRecovery()).as("failover() must return only once replica1 takes writes: pg_promote(false)"
+                + " only asks, and replica1 first replays the WAL it has received; poll pg_is_in_recovery()").isFalse();
         assertThat(replica2.isInRecovery()).as("replica2 must not be promoted as well").isTrue();
         assertThat(replica1.queryValue("SELECT count(*) FROM orders", Long.class))
                 .as("every write acknowledged before the crash must be on the new primary").isEqualTo((long) acknowledged.size());
@@ -176,6 +198,22 @@ class FailoverTest {
                 () -> cluster.primary().queryValue("SELECT count(*) FROM pg_stat_replication WHERE application_name = ?",
                         Long.class, replica.name()),
                 count -> count == 0);
+    }
+
+    /**
+     * Gives {@code replica} several MB of received but unreplayed WAL (its replay paused, commits
+     * not waiting for it), so that a promotion takes a moment: it replays that WAL before it ends
+     * recovery. Pausing does not stop a promotion, which resumes replay.
+     */
+    private static void leaveWalToReplayAtPromotion(PostgresCluster cluster, PostgresNode replica) throws SQLException {
+        replica.pauseReplay();
+        try (Connection c = cluster.primary().connect()) {
+            execute(c, "SET synchronous_commit = local");
+            execute(c, "CREATE TABLE backlog AS SELECT g AS id, repeat('b', 300) AS payload FROM generate_series(1, 25000) g");
+        }
+        Lsn written = cluster.primary().walPosition();
+        Waits.until(replica.name() + " to receive the primary's WAL up to " + written, Duration.ofSeconds(10),
+                replica::receivedPosition, received -> received.isAtLeast(written));
     }
 
     /**

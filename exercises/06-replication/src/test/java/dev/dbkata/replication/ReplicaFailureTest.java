@@ -1,8 +1,7 @@
 package dev.dbkata.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,6 +35,8 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
  * Rejects:
  * - a read that hangs on a frozen replica (no connect, login or socket timeout);
  * - a read that fails when its replica is down instead of retrying on another node;
+ * - a read retried (or a replica taken out of the rotation) because the work's own SQL failed:
+ *   a division by zero fails on every node alike;
  * - a router that keeps trying the dead replica on every other read (no rotation);
  * - a replica that never rejoins once it answers again;
  * - a retry loop that also retries writes: a write whose commit went unanswered may have
@@ -66,7 +67,7 @@ class ReplicaFailureTest {
         assertBothReplicasInRotation(router, cluster);
 
         cluster.replica(1).crash();
-        List<ServingNode> served = bounded(ONE_READ_BOUND.multipliedBy(2), () -> nodes.read(router, 10));
+        List<ServingNode> served = survivingReads(ONE_READ_BOUND.multipliedBy(2), () -> nodes.read(router, 10));
 
         assertThat(served).as("with replica1 crashed, every read should be retried on replica2; they ran on: %s",
                 nodes.describe(served)).allMatch(s -> s.port() == cluster.replica(2).port());
@@ -82,9 +83,9 @@ class ReplicaFailureTest {
         assertBothReplicasInRotation(router, cluster);
 
         cluster.replica(1).freeze();
-        List<ServingNode> firstReads = bounded(ONE_READ_BOUND, () -> nodes.read(router, 2));
+        List<ServingNode> firstReads = survivingReads(ONE_READ_BOUND, () -> nodes.read(router, 2));
         Instant start = Instant.now();
-        List<ServingNode> laterReads = bounded(ONE_READ_BOUND, () -> nodes.read(router, 10));
+        List<ServingNode> laterReads = survivingReads(ONE_READ_BOUND, () -> nodes.read(router, 10));
         Duration laterTook = Duration.between(start, Instant.now());
 
         assertThat(firstReads).as("reads around the freeze succeed on replica2: %s", nodes.describe(firstReads))
@@ -105,7 +106,7 @@ class ReplicaFailureTest {
         AtomicInteger attempts = new AtomicInteger();
         int[] frozenPort = {-1};
 
-        ServingNode answer = bounded(ONE_READ_BOUND, () -> router.read(c -> {
+        ServingNode answer = survivingReads(ONE_READ_BOUND, () -> router.read(c -> {
             ServingNode here = ServingNode.of(c);
             if (attempts.incrementAndGet() == 1) {
                 assertThat(here.isReplica()).as("a read's first attempt should run on a replica, not the %s", here).isTrue();
@@ -122,6 +123,32 @@ class ReplicaFailureTest {
     }
 
     @Test
+    @DisplayName("an error in the read's own SQL reaches the caller at once and costs no replica its place")
+    void errorsOfTheWorkAreNotRetried(PostgresCluster cluster) {
+        ReplicaRouter router = new ClusterUnderTest(cluster).router(SETTINGS);
+        assertBothReplicasInRotation(router, cluster);
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThat(catchThrowable(() -> router.read(c -> {
+            attempts.incrementAndGet();
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1 / 0");
+            }
+            return null;
+        }))).as("the work's own SQL error must reach the caller").isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                        .as("the work's own error (division_by_zero, 22012) must reach the caller, not: %s", e.getMessage())
+                        .isEqualTo("22012"));
+
+        assertThat(attempts.get()).as("the read ran %d times: an error about the work itself would fail on every"
+                + " node, so only connection failures (SQLSTATE class 08, 57P01-57P03) call for another node",
+                attempts.get()).isEqualTo(1);
+        assertThat(router.replicasInRotation()).as("a replica that answered with an error about the work is healthy"
+                + " and stays in the rotation").extracting(DatabaseNode::name)
+                .containsExactlyElementsOf(cluster.replicas().stream().map(PostgresNode::name).toList());
+    }
+
+    @Test
     @DisplayName("a write whose connection breaks is not run again, on any node")
     void writesAreNeverRetried(PostgresCluster cluster) {
         ReplicaRouter router = new ClusterUnderTest(cluster).router(SETTINGS);
@@ -129,13 +156,13 @@ class ReplicaFailureTest {
         PostgresNode primary = cluster.primary();
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> router.write(c -> {
+        assertThat(catchThrowable(() -> router.write(c -> {
             Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
             int pid = backendPid(c);
             // The server ends this session before the commit: the client sees a broken connection.
             primary.execute("SELECT pg_terminate_backend(" + pid + ", 5000)");
             return null;
-        })).as("a write whose connection broke must fail to the caller").isInstanceOf(SQLException.class);
+        }))).as("a write whose connection broke must fail to the caller").isInstanceOf(SQLException.class);
 
         assertThat(attempts.get()).as("the write's work ran %d times: the router cannot know whether a broken write"
                 + " committed, so it must never run it again", attempts.get()).isEqualTo(1);
@@ -152,11 +179,11 @@ class ReplicaFailureTest {
         AtomicInteger attempts = new AtomicInteger();
 
         try {
-            assertThatThrownBy(() -> bounded(ONE_READ_BOUND, () -> router.write(c -> {
+            assertThat(catchThrowable(() -> bounded(ONE_READ_BOUND, () -> router.write(c -> {
                 Catalogue.insert(c, attempts.incrementAndGet(), "ordered once");
                 primary.freeze();   // the commit that follows gets no answer
                 return null;
-            }))).as("a write whose commit times out must fail to the caller").isInstanceOf(SQLException.class);
+            })))).as("a write whose commit times out must fail to the caller").isInstanceOf(SQLException.class);
         } finally {
             primary.thaw();
         }
@@ -172,7 +199,7 @@ class ReplicaFailureTest {
         PostgresNode replica1 = cluster.replica(1);
 
         replica1.freeze();
-        List<ServingNode> whileFrozen = bounded(ONE_READ_BOUND, () -> nodes.read(router, 2));
+        List<ServingNode> whileFrozen = survivingReads(ONE_READ_BOUND, () -> nodes.read(router, 2));
         assertThat(whileFrozen).as("reads while replica1 is frozen: %s", nodes.describe(whileFrozen))
                 .allMatch(s -> s.port() == cluster.replica(2).port());
         replica1.thaw();
@@ -190,7 +217,7 @@ class ReplicaFailureTest {
         assertBothReplicasInRotation(router, cluster);
 
         cluster.replicas().forEach(PostgresNode::crash);
-        List<ServingNode> served = bounded(ONE_READ_BOUND, () -> nodes.read(router, 4));
+        List<ServingNode> served = survivingReads(ONE_READ_BOUND, () -> nodes.read(router, 4));
 
         assertThat(served).as("with both replicas crashed, reads should go to the primary; they ran on: %s",
                 nodes.describe(served)).allMatch(s -> s.port() == cluster.primary().port());
@@ -210,10 +237,24 @@ class ReplicaFailureTest {
                 .containsExactlyElementsOf(cluster.replicas().stream().map(PostgresNode::name).toList());
     }
 
+    /**
+     * Reads that must succeed although a replica failed, within {@code bound}: an exception means
+     * the router gave up instead of running the read on another node.
+     */
+    private static <T> T survivingReads(Duration bound, ThrowingSupplier<T> reads) {
+        return bounded(bound, () -> {
+            try {
+                return reads.get();
+            } catch (SQLException e) {
+                throw new AssertionError("a read whose replica failed must run again on another node (or the"
+                        + " primary), but it failed with: " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** Fails the test, instead of hanging it, when the router waits on a frozen node without a timeout. */
     private static <T> T bounded(Duration bound, ThrowingSupplier<T> action) {
-        return assertTimeoutPreemptively(bound, action,
-                () -> "the router was still waiting after " + bound.toSeconds() + " s: a frozen server never answers,"
-                        + " so connections need connect, login and socket timeouts");
+        return TimeBound.within(bound, "a frozen server never answers, so connections need connect, login and socket"
+                + " timeouts", action);
     }
 }

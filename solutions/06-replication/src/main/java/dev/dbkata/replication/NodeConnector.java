@@ -15,8 +15,9 @@ final class NodeConnector {
 
     NodeConnector(RouterSettings settings) {
         String connect = Long.toString(settings.connectTimeout().toSeconds());
-        // connectTimeout bounds the TCP handshake only; a frozen server completes it in the
-        // kernel and then never sends the login reply, which loginTimeout bounds.
+        // connectTimeout bounds the TCP handshake only, and a frozen server's kernel completes
+        // that. socketTimeout bounds every wait for an answer, the login reply included;
+        // loginTimeout bounds the whole login as well, in case a login ever waits elsewhere.
         properties.setProperty("connectTimeout", connect);
         properties.setProperty("loginTimeout", connect);
         properties.setProperty("socketTimeout", Long.toString(settings.socketTimeout().toSeconds()));

@@ -82,7 +82,8 @@ public final class ReplicaRouter {
      *
      * <p>When the chosen node cannot be reached, or the connection breaks or times out while the
      * work runs, that node leaves the rotation and the work runs again on another node. Errors
-     * the server reports about the work itself (a syntax error, a write attempt) are not retried.
+     * the server reports about the work itself (a syntax error, a write attempt, a division by
+     * zero) would fail on any node: they reach the caller at once, and the node keeps its place.
      *
      * @return what the work returned
      * @throws SQLException what the work's statements threw; or, when no node at all could run it,
@@ -133,9 +134,10 @@ public final class ReplicaRouter {
      * Like {@link #read}, but the work is sure to see everything committed up to {@code token}:
      * it runs on a replica only once that replica's replay position ({@code
      * pg_last_wal_replay_lsn()}) has reached the token. Any replica that is not down may serve
-     * (the token is a stricter test than the lag bound). When none has reached the token, it waits
-     * for one, at most {@link RouterSettings#readYourWritesWait()}, then runs on the primary. Replicas that have caught up are preferred to the primary: read-your-writes
-     * must not turn every read into a primary read.
+     * (the token is a stricter test than the lag bound). When none has reached the token yet, it
+     * keeps checking them until one has, for up to {@link RouterSettings#readYourWritesWait()}, and
+     * runs on the primary only once that wait is over: right after a write replicas are usually a
+     * few milliseconds behind, and read-your-writes must not turn every read into a primary read.
      *
      * @throws SQLException as {@link #read} does
      */
@@ -237,7 +239,10 @@ public final class ReplicaRouter {
         return result;
     }
 
-    /** A broken connection cannot roll back (and would wait for its socket timeout trying). */
+    /**
+     * A broken connection has nothing to roll back (the server ends the transaction with the
+     * session) and pgjdbc has already closed it: rolling back would only add a second error.
+     */
     private static void rollbackUnlessBroken(Connection c, Throwable failure) {
         if (failure instanceof SQLException e && Failures.isNodeFailure(e)) {
             return;
