@@ -3,8 +3,16 @@ package dev.dbkata.partitioning;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import dev.dbkata.testkit.PostgresNode;
+import dev.dbkata.testkit.Waits;
 
 /**
  * A gate the test closes in the middle of someone else's transaction: a row trigger that waits for
@@ -52,6 +60,32 @@ final class AdvisoryGate implements AutoCloseable {
     boolean hasSomeoneWaiting() {
         return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
                 + " AND classid = 0 AND objid = ? AND objsubid = 1 AND NOT granted", Boolean.class, (long) key);
+    }
+
+    /**
+     * Lets {@code work} run through closed gates, named by what the work does when it reaches them.
+     * Each time it stops at one, {@code atTheStop} runs with that gate's name while the work waits,
+     * then that gate opens. Ends when every gate is open or the work is done.
+     *
+     * @return the names of the gates the work stopped at, in the order it reached them
+     */
+    static List<String> walk(Future<?> work, String what, Map<String, AdvisoryGate> gates, Consumer<String> atTheStop)
+            throws SQLException {
+        Map<String, AdvisoryGate> closed = new LinkedHashMap<>(gates);
+        List<String> stops = new ArrayList<>();
+        while (!closed.isEmpty()) {
+            Waits.until(what + " to finish or to stop at a gate", Duration.ofSeconds(10),
+                    () -> work.isDone() || closed.values().stream().anyMatch(AdvisoryGate::hasSomeoneWaiting));
+            if (work.isDone()) {
+                break;
+            }
+            String stop = closed.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
+                    .findFirst().orElseThrow().getKey();
+            stops.add(stop);
+            atTheStop.accept(stop);
+            closed.remove(stop).open();
+        }
+        return stops;
     }
 
     void open() throws SQLException {

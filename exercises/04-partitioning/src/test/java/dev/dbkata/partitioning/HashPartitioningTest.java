@@ -169,21 +169,9 @@ class HashPartitioningTest {
                 outOfOldTables.before("DELETE", HashPartitionedStore.tableName(i));
             }
             CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> store.growTo(8));
-            Map<String, AdvisoryGate> gates = new HashMap<>(Map.of(
-                    "inserting into a new table", intoNewTables, "deleting from an old table", outOfOldTables));
-            List<String> stops = new ArrayList<>();
-            while (!gates.isEmpty()) {
-                Waits.until("growTo(8) to finish or to stop at a gate", Duration.ofSeconds(10),
-                        () -> growth.isDone() || gates.values().stream().anyMatch(AdvisoryGate::hasSomeoneWaiting));
-                if (growth.isDone()) {
-                    break;
-                }
-                String stop = gates.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
-                        .findFirst().orElseThrow().getKey();
-                stops.add(stop);
-                assertEveryCustomerReadsCompletely(store, expected, "while growTo(8) was stopped " + stop);
-                gates.remove(stop).open();
-            }
+            List<String> stops = AdvisoryGate.walk(growth, "growTo(8)", Map.of(
+                    "inserting into a new table", intoNewTables, "deleting from an old table", outOfOldTables),
+                    stop -> assertEveryCustomerReadsCompletely(store, expected, "while growTo(8) was stopped " + stop));
             growth.get(20, TimeUnit.SECONDS);
             assertThat(stops).as("growTo(8) should move rows by inserting them into orders_4..7 and deleting them"
                     + " from orders_0..3 (tables that already exist must be kept and filled)").isNotEmpty();
