@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +42,11 @@ import org.junit.jupiter.api.Test;
  *   <li>a growth that rewrites every row (a full copy), or that moves rows whose table did not change;</li>
  *   <li>a growth that loses or duplicates rows, or leaves them where the new count does not look;</li>
  *   <li>a growth during which reads miss rows: switching the table count before the rows are
- *       there, or moving a customer's rows by a delete and an insert in separate transactions.</li>
+ *       there, or moving a customer's rows by a delete and an insert in separate transactions;</li>
+ *   <li>a growth that moves a table's rows while an insert that chose that table before the growth
+ *       started is still running (the late row stays behind where no read looks);</li>
+ *   <li>inserts that keep using the old table count until the growth ends (rows written into a
+ *       table the growth has already emptied stay there).</li>
  * </ul>
  */
 @Task(id = "hash-partitioning", title = "Application-level hash partitioning", points = 4)
@@ -177,6 +182,129 @@ class HashPartitioningTest {
                     + " from orders_0..3 (tables that already exist must be kept and filled)").isNotEmpty();
         }
         assertEveryCustomerReadsCompletely(store, expected, "after growTo(8)");
+    }
+
+    @Test
+    @DisplayName("an insert already on its way into an old table when growTo starts is not left behind there")
+    void growthDoesNotStrandAnInsertUnderWay(PostgresNode node) throws Exception {
+        FourTablesToGrow four = FourTablesToGrow.filled(node);
+        HashPartitionedStore store = four.store();
+        Map<Long, List<Order>> expected = four.orders();
+        HashPartitionedStore grown = four.grown();
+        long customer = firstWhoseTableChanges(expected.keySet(), store, grown, 0);
+        Order late = new Order(customer, 9000, 4200);
+        int oldTable = store.tableFor(customer);
+
+        // The writer has chosen orders_<oldTable> and its INSERT is running (held by a trigger) when
+        // growTo starts: the growth must not move this customer's rows until that insert is done, or
+        // the insert must put its row right itself afterwards.
+        try (AdvisoryGate intoOldTable = AdvisoryGate.closed(node, 53).before("INSERT", HashPartitionedStore.tableName(oldTable))) {
+            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> store.insert(late));
+            Waits.until("insert(order 9000) to reach orders_" + oldTable, Duration.ofSeconds(10),
+                    () -> insert.isDone() || intoOldTable.hasSomeoneWaiting());
+            AtomicReference<Thread> grower = new AtomicReference<>();
+            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
+                grower.set(Thread.currentThread());
+                store.growTo(8);
+            });
+            // Either growTo finishes without waiting, or it waits for the insert: in Java (a lock,
+            // a monitor) or in the database (a lock on a row or a table).
+            Waits.until("growTo(8) to finish, or to wait for the insert that is under way", Duration.ofSeconds(10),
+                    () -> growth.isDone() || isWaitingInJava(grower.get()) || someoneWaitsForALockOtherThan(node, 53));
+            intoOldTable.open();
+            insert.get(20, TimeUnit.SECONDS);
+            growth.get(20, TimeUnit.SECONDS);
+        }
+
+        List<Order> all = new ArrayList<>(expected.get(customer));
+        all.add(late);
+        assertThat(tableOfEachOrder(node, 8).get(late.orderId()))
+                .as("order 9000 of customer %d was on its way into orders_%d, chosen with 4 tables, when growTo(8)"
+                        + " started; it should end in orders_%d with the customer's other orders. growTo must not move"
+                        + " a table's rows while an insert that chose that table is still running", customer, oldTable,
+                        grown.tableFor(customer))
+                .isEqualTo(grown.tableFor(customer));
+        assertThat(store.ordersOf(customer)).as("ordersOf(%d) after growTo(8)", customer).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    @DisplayName("orders inserted while growTo is moving rows are found afterwards, in the table of the new count")
+    void insertsDuringGrowthAreNotLeftBehind(PostgresNode node) throws Exception {
+        FourTablesToGrow four = FourTablesToGrow.filled(node);
+        HashPartitionedStore store = four.store();
+
+        // One new order for a moving customer of each old table, inserted while the growth is stopped
+        // in the middle: it has scanned some of those tables already and is emptying one right now.
+        HashPartitionedStore fourTables = new HashPartitionedStore(node.dataSource(), 4);
+        List<Order> lateOrders = new ArrayList<>();
+        for (int table = 0; table < 4; table++) {
+            long customer = firstWhoseTableChanges(four.orders().keySet(), fourTables, four.grown(), table);
+            lateOrders.add(new Order(customer, 9000 + table, 4200));
+        }
+        try (AdvisoryGate outOfOldTables = AdvisoryGate.closed(node, 54)) {
+            for (int i = 0; i < 4; i++) {
+                outOfOldTables.before("DELETE", HashPartitionedStore.tableName(i));
+            }
+            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> store.growTo(8));
+            List<String> stops = AdvisoryGate.walk(growth, "growTo(8)", Map.of("deleting from an old table", outOfOldTables),
+                    stop -> lateOrders.forEach(store::insert));
+            growth.get(20, TimeUnit.SECONDS);
+            assertThat(stops).as("growTo(8) should move rows by deleting them from orders_0..3").isNotEmpty();
+        }
+
+        lateOrders.forEach(order -> four.orders().get(order.customerId()).add(order));
+        Map<Long, Integer> homes = tableOfEachOrder(node, 8);
+        for (Map.Entry<Long, List<Order>> customer : four.orders().entrySet()) {
+            int home = four.grown().tableFor(customer.getKey());
+            for (Order order : customer.getValue()) {
+                assertThat(homes.get(order.orderId()))
+                        .as("order %d of customer %d should be in orders_%d, the customer's table with 8 tables (orders"
+                                + " 9000.. were inserted while growTo(8) was moving rows). A write that starts once the"
+                                + " growth has begun goes where the new count says, or the growth must still move it",
+                                order.orderId(), customer.getKey(), home)
+                        .isEqualTo(home);
+            }
+            assertThat(store.ordersOf(customer.getKey())).as("ordersOf(%d) after growTo(8)", customer.getKey())
+                    .containsExactlyElementsOf(customer.getValue());
+        }
+    }
+
+    /**
+     * A store of 4 tables holding 2 orders each of 80 customers (by customer, by order id), and a
+     * store started with 8 tables that says where each customer belongs after a growth.
+     */
+    private record FourTablesToGrow(HashPartitionedStore store, Map<Long, List<Order>> orders, HashPartitionedStore grown) {
+        static FourTablesToGrow filled(PostgresNode node) {
+            HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 4);
+            store.createTables();
+            Map<Long, List<Order>> orders = insertOrders(store, CustomerIds.STEP_OF_32.take(80), 2);
+            return new FourTablesToGrow(store, orders, new HashPartitionedStore(node.dataSource(), 8));
+        }
+    }
+
+    /** The first of {@code customers}, by id, that sits in {@code table} with {@code before} and elsewhere with {@code after}. */
+    private static long firstWhoseTableChanges(Set<Long> customers, HashPartitionedStore before, HashPartitionedStore after,
+            int table) {
+        return customers.stream().sorted()
+                .filter(c -> before.tableFor(c) == table && after.tableFor(c) != table)
+                .findFirst().orElseThrow(() -> new AssertionError(String.format("none of the customers in orders_%d (of %d)"
+                        + " moves to another table when the store grows to %d; with a hash that spreads ids well about"
+                        + " half of them do (see customersSpreadEvenly)", table, before.tableCount(), after.tableCount())));
+    }
+
+    /** Whether {@code thread} is parked or blocked (on a lock, a monitor, a latch), rather than running. */
+    private static boolean isWaitingInJava(Thread thread) {
+        if (thread == null) {
+            return false;
+        }
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+    }
+
+    /** Whether a session waits for a lock in the database, the test's own advisory gate {@code gateKey} aside. */
+    private static boolean someoneWaitsForALockOtherThan(PostgresNode node, int gateKey) {
+        return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted"
+                + " AND NOT (locktype = 'advisory' AND objid = ?)", Boolean.class, (long) gateKey);
     }
 
     private static void assertEveryCustomerReadsCompletely(HashPartitionedStore store, Map<Long, List<Order>> expected,
