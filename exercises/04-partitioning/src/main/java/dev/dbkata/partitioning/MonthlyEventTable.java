@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  *
  * <p>A month is a calendar month in UTC: {@code events_2026_01} holds every row with
  * {@code 2026-01-01 00:00:00+00 <= occurred_at < 2026-02-01 00:00:00+00}, whatever the
- * {@code TimeZone} of the session that created it or that inserts. Rows no month accepts go to
+ * {@code TimeZone} of the session that created it or that inserts, and whatever the JVM's
+ * default time zone. Rows no month accepts go to
  * the default partition {@code events_default}.
  *
  * <p>Thread-safety: each method borrows its own connections from the data source and keeps no

@@ -1,12 +1,14 @@
 package dev.dbkata.partitioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TimeZone;
 
 import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  *   <li>an upper bound off by one: a month that ends at {@code 23:59:59} (or starts a second late)
  *       instead of at the next month's first instant, which PostgreSQL already treats as exclusive;</li>
  *   <li>bounds written without an offset, which the session's time zone shifts (the code under
- *       test gets sessions in UTC+14);</li>
+ *       test gets sessions in UTC+14), or with the offset of the JVM's default zone (the code under
+ *       test runs with the JVM in UTC+05:45);</li>
  *   <li>no default partition, so a row outside every month fails to insert;</li>
  *   <li>an {@code ensurePartitions} that fails, or creates a duplicate, when run twice or over
  *       months that partly exist;</li>
@@ -43,11 +46,16 @@ class RangeByMonthTest {
     private static final YearMonth MARCH = YearMonth.of(2026, 3);
     private static final YearMonth APRIL = YearMonth.of(2026, 4);
     private static final YearMonth MAY = YearMonth.of(2026, 5);
+    /** UTC+05:45 all year: a month bound in this zone starts 5 hours 45 minutes before the UTC month. */
+    private static final String JVM_ZONE = "Asia/Kathmandu";
 
     @Test
     @DisplayName("each row lands in its UTC month; the first instant of a month belongs to that month, the last microsecond to the one before")
     void rowsLandInTheirUtcMonth(PostgresNode node) {
-        withMonths(new MonthlyEventTable(SessionTimeZone.farFromUtc(node.dataSource())), JANUARY, MARCH);
+        // Neither the sessions nor the JVM of the code under test run in UTC, so bounds that borrow
+        // either zone shift; only bounds written as UTC instants put every row where it belongs.
+        inJvmZone(JVM_ZONE, () -> withMonths(new MonthlyEventTable(SessionTimeZone.farFromUtc(node.dataSource())),
+                JANUARY, MARCH));
 
         Map<Long, String> expected = new LinkedHashMap<>();
         expected.put(1L, insertAt(node, 1, "2025-12-31T23:59:59.999999Z", MonthlyEventTable.DEFAULT_PARTITION));
@@ -82,6 +90,9 @@ class RangeByMonthTest {
                 .containsExactly("events_2026_01", "events_2026_02", "events_2026_03", "events_2026_04",
                         "events_2026_05", MonthlyEventTable.DEFAULT_PARTITION);
         assertThat(MonthlyEventTable.partitionName(APRIL)).isEqualTo("events_2026_04");
+        assertThatThrownBy(() -> events.ensurePartitions(MAY, FEBRUARY))
+                .as("ensurePartitions(2026-05, 2026-02): a range that ends before it starts is a caller's mistake")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -131,6 +142,17 @@ class RangeByMonthTest {
         events.createTable();
         events.ensurePartitions(from, to);
         return events;
+    }
+
+    /** Runs {@code work} while the JVM's default time zone is {@code zone}, then restores it. */
+    private static void inJvmZone(String zone, Runnable work) {
+        TimeZone before = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone(zone));
+        try {
+            work.run();
+        } finally {
+            TimeZone.setDefault(before);
+        }
     }
 
     /** Inserts through the parent, as the application does; returns where the row should land. */
