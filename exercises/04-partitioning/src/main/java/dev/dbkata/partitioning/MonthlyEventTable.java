@@ -58,7 +58,9 @@ public final class MonthlyEventTable {
      * <p>Rows of a new month may already sit in the default partition (they arrived before their
      * month existed). PostgreSQL refuses to create a partition while the default holds rows that
      * belong to it; this method moves those rows into the new month instead, without losing or
-     * duplicating any, and leaves every other row of the default where it is.
+     * duplicating any, and leaves every other row of the default where it is. The move is one
+     * transaction: another session never finds such a row missing or twice (it may have to wait
+     * for a lock while the move runs).
      *
      * @throws IllegalArgumentException when {@code to} is before {@code from}
      * @throws IllegalStateException    when the database refuses

@@ -3,12 +3,20 @@ package dev.dbkata.partitioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
@@ -34,6 +42,9 @@ import org.junit.jupiter.api.Test;
  *       months that partly exist;</li>
  *   <li>one that fails when the default already holds rows of the new month, or "fixes" that by
  *       deleting them;</li>
+ *   <li>one that moves those rows in several transactions (copy them aside, delete them, create
+ *       the month, put them back; or detach the default for a while): in between, other sessions
+ *       find them missing;</li>
  *   <li>a partition key or layout that makes a one-month query read more than its month.</li>
  * </ul>
  */
@@ -113,8 +124,8 @@ class RangeByMonthTest {
     }
 
     @Test
-    @DisplayName("creating a month whose rows sit in the default partition moves them there, losing none")
-    void straysLeaveTheDefaultPartition(PostgresNode node) {
+    @DisplayName("creating a month whose rows sit in the default partition moves them there in one step, losing none")
+    void straysLeaveTheDefaultPartition(PostgresNode node) throws Exception {
         MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
         insertAt(node, 1, "2026-01-15T10:00:00Z", "events_2026_01");
         insertAt(node, 2, "2026-04-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
@@ -123,7 +134,24 @@ class RangeByMonthTest {
         insertAt(node, 5, "2026-03-02T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
         insertAt(node, 6, "2030-06-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
 
-        events.ensurePartitions(MARCH, APRIL);
+        // Stop ensurePartitions when it takes a row out of the default partition and when it puts one
+        // into events (a trigger on the parent reaches every partition, also those made later), and
+        // look from another session: the strays must be in one place or the other, never in neither.
+        try (AdvisoryGate outOfDefault = AdvisoryGate.closed(node, 61).before("DELETE", MonthlyEventTable.DEFAULT_PARTITION);
+             AdvisoryGate intoEvents = AdvisoryGate.closed(node, 62).before("INSERT", "events")) {
+            CompletableFuture<Void> ensuring = CompletableFuture.runAsync(() -> events.ensurePartitions(MARCH, APRIL));
+            List<String> seen = new ArrayList<>();
+            AdvisoryGate.walk(ensuring, "ensurePartitions(Mar..Apr)", Map.of(
+                    "taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault,
+                    "putting a row into events", intoEvents),
+                    step -> seen.add("while " + step + ": " + eventsAsSeenByAnotherSession(node)));
+            ensuring.get(20, TimeUnit.SECONDS);
+            assertThat(seen)
+                    .as("what another session saw of events while ensurePartitions(Mar..Apr) moved the strays: rows"
+                            + " 1 to 6 each time (or nothing, if it had to wait for a lock). Take the rows out of the"
+                            + " default and into their month in the same transaction")
+                    .allMatch(look -> look.endsWith(": rows 1,2,3,4,5,6") || look.endsWith(": waits for a lock"));
+        }
 
         assertThat(Catalog.homeOfEachRow(node, "events"))
                 .as("where each row sits after ensurePartitions(Mar..Apr): March and April rows must have left the"
@@ -142,6 +170,30 @@ class RangeByMonthTest {
         events.createTable();
         events.ensurePartitions(from, to);
         return events;
+    }
+
+    /** The ids a new session finds in events, or that it would have to wait for a lock to read them. */
+    private static String eventsAsSeenByAnotherSession(PostgresNode node) {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                s.execute("LOCK TABLE events IN ACCESS SHARE MODE NOWAIT");
+            } catch (SQLException e) {
+                if ("55P03".equals(e.getSQLState())) {
+                    return "waits for a lock";
+                }
+                throw e;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT 'rows ' || coalesce(string_agg(id::text, ',' ORDER BY id), '')"
+                    + " FROM events")) {
+                rs.next();
+                return rs.getString(1);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read events from another session: " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code work} while the JVM's default time zone is {@code zone}, then restores it. */
