@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code String.valueOf(id).hashCode() % n}, or the id itself modulo n: sequential ids over
  *       30 tables, time-based ids or ids stepping by 32 pile up on a few tables;</li>
  *   <li>a modulo that can be negative ({@code hashCode() % n} on a negative hash);</li>
- *   <li>a lookup that reads every table (or a view or union over them) instead of the customer's one;</li>
+ *   <li>a lookup that reads every table (or a view or union over them) instead of the customer's one,
+ *       or that returns the orders in the order the table happens to hold them (no {@code ORDER BY});</li>
  *   <li>a growth that rewrites every row (a full copy), or that moves rows whose table did not change;</li>
  *   <li>a growth that loses or duplicates rows, or leaves them where the new count does not look;</li>
  *   <li>a growth during which reads miss rows: switching the table count before the rows are
@@ -109,7 +110,7 @@ class HashPartitioningTest {
             List<Order> read = store.ordersOf(customer);
             Set<String> tablesRead = orderTablesNamedIn(statements);
 
-            assertThat(read).as("ordersOf(%d)", customer).containsExactlyElementsOf(expected.get(customer));
+            assertThat(read).as("ordersOf(%d): every order of the customer, by ascending order id", customer).containsExactlyElementsOf(expected.get(customer));
             assertThat(tablesRead)
                     .as("ordersOf(%d) should query only orders_%d (tables named by the statements the server ran: %s)",
                             customer, store.tableFor(customer), statements)
@@ -316,16 +317,21 @@ class HashPartitioningTest {
         }
     }
 
-    /** Inserts {@code perCustomer} orders for each customer; returns them by customer, by order id. */
+    /**
+     * Inserts {@code perCustomer} orders for each customer, newest order id first, so that a read
+     * without {@code ORDER BY} returns them in the wrong order; returns them by customer, by order id.
+     */
     private static Map<Long, List<Order>> insertOrders(HashPartitionedStore store, long[] customers, int perCustomer) {
         Map<Long, List<Order>> byCustomer = new HashMap<>();
         long orderId = 1000;
         for (long customer : customers) {
             List<Order> orders = new ArrayList<>();
             for (int i = 0; i < perCustomer; i++) {
-                Order order = new Order(customer, orderId++, 100 * orderId);
-                store.insert(order);
-                orders.add(order);
+                orders.add(new Order(customer, orderId, 100 * orderId));
+                orderId++;
+            }
+            for (int i = perCustomer - 1; i >= 0; i--) {
+                store.insert(orders.get(i));
             }
             byCustomer.put(customer, orders);
         }
