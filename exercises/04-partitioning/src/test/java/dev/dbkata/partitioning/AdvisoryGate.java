@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.dbkata.testkit.PostgresNode;
@@ -82,10 +86,37 @@ final class AdvisoryGate implements AutoCloseable {
             String stop = closed.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
                     .findFirst().orElseThrow().getKey();
             stops.add(stop);
-            atTheStop.accept(stop);
+            lookWhileStopped(what, stop, atTheStop);
             closed.remove(stop).open();
         }
         return stops;
+    }
+
+    /**
+     * Runs the test's look at a stop in its own thread, bounded: if the look waits for the stopped
+     * work (a lock it holds), it would otherwise wait for ever, since only the test opens the gate.
+     */
+    private static void lookWhileStopped(String what, String stop, Consumer<String> atTheStop) {
+        CompletableFuture<Void> look = CompletableFuture.runAsync(() -> atTheStop.accept(stop));
+        try {
+            look.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("while " + what + " was stopped " + stop + ", the test's look at the database"
+                    + " (through your code or a plain session) did not finish within 10 s: it waits for " + what
+                    + " itself, which holds a lock or a monitor that readers and writers need", e);
+        } catch (ExecutionException e) {
+            // The look's own verdict (an AssertionError, usually) is the test's verdict.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking at a stop", e);
+        }
     }
 
     void open() throws SQLException {

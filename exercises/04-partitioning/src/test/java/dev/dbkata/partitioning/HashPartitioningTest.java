@@ -3,12 +3,16 @@ package dev.dbkata.partitioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,13 +297,21 @@ class HashPartitioningTest {
                         + " half of them do (see customersSpreadEvenly)", table, before.tableCount(), after.tableCount())));
     }
 
-    /** Whether {@code thread} is parked or blocked (on a lock, a monitor, a latch), rather than running. */
+    /**
+     * Whether {@code thread} waits in Java (on a lock, a monitor, a latch), other than for a pooled
+     * connection or inside the JDBC driver. State and stack come from one snapshot of the thread.
+     */
     private static boolean isWaitingInJava(Thread thread) {
         if (thread == null) {
             return false;
         }
-        Thread.State state = thread.getState();
-        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(thread.getId(), Integer.MAX_VALUE);
+        if (info == null || !EnumSet.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED)
+                .contains(info.getThreadState())) {
+            return false;
+        }
+        return Arrays.stream(info.getStackTrace()).map(StackTraceElement::getClassName)
+                .noneMatch(name -> name.startsWith("com.zaxxer.hikari.") || name.startsWith("org.postgresql."));
     }
 
     /** Whether a session waits for a lock in the database, the test's own advisory gate {@code gateKey} aside. */

@@ -127,16 +127,15 @@ class ListByRegionTest {
                             + " delete the row from customers_europe and insert it into customers_americas; if those"
                             + " two steps commit separately, the customer is missing (delete first) or there twice"
                             + " (insert first) in between. Both steps belong in one transaction")
-                    .containsExactlyInAnyOrder(
-                            "while deleting customer 2 from customers_europe: 1 row(s): FR",
-                            "while inserting customer 2 into customers_americas: 1 row(s): FR");
+                    .allMatch(look -> look.endsWith(": 1 row(s): FR") || look.endsWith(": waits for a lock"))
+                    .hasSize(2);
         }
         assertThat(customerTwoAsSeenByAnotherSession(node)).as("customer 2 after the relocation").isEqualTo("1 row(s): US");
     }
 
     private static String customerTwoAsSeenByAnotherSession(PostgresNode node) {
-        return node.queryValue("SELECT count(*) || ' row(s): ' || coalesce(string_agg(country, ',' ORDER BY country), '')"
-                + " FROM customers WHERE id = 2", String.class);
+        return Catalog.readWithoutWaiting(node, "customers", "SELECT count(*) || ' row(s): '"
+                + " || coalesce(string_agg(country, ',' ORDER BY country), '') FROM customers WHERE id = 2");
     }
 
     private static void insertCustomers(PostgresNode node) {

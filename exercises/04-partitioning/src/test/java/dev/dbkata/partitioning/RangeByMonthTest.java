@@ -3,10 +3,6 @@ package dev.dbkata.partitioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -144,7 +140,8 @@ class RangeByMonthTest {
             AdvisoryGate.walk(ensuring, "ensurePartitions(Mar..Apr)", Map.of(
                     "taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault,
                     "putting a row into events", intoEvents),
-                    step -> seen.add("while " + step + ": " + eventsAsSeenByAnotherSession(node)));
+                    step -> seen.add("while " + step + ": " + Catalog.readWithoutWaiting(node, "events",
+                            "SELECT 'rows ' || coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM events")));
             ensuring.get(20, TimeUnit.SECONDS);
             assertThat(seen)
                     .as("what another session saw of events while ensurePartitions(Mar..Apr) moved the strays: rows"
@@ -170,30 +167,6 @@ class RangeByMonthTest {
         events.createTable();
         events.ensurePartitions(from, to);
         return events;
-    }
-
-    /** The ids a new session finds in events, or that it would have to wait for a lock to read them. */
-    private static String eventsAsSeenByAnotherSession(PostgresNode node) {
-        try (Connection c = node.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                s.execute("LOCK TABLE events IN ACCESS SHARE MODE NOWAIT");
-            } catch (SQLException e) {
-                if ("55P03".equals(e.getSQLState())) {
-                    return "waits for a lock";
-                }
-                throw e;
-            }
-            try (ResultSet rs = s.executeQuery("SELECT 'rows ' || coalesce(string_agg(id::text, ',' ORDER BY id), '')"
-                    + " FROM events")) {
-                rs.next();
-                return rs.getString(1);
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read events from another session: " + e.getMessage(), e);
-        }
     }
 
     /** Runs {@code work} while the JVM's default time zone is {@code zone}, then restores it. */
