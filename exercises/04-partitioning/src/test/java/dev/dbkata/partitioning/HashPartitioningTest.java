@@ -1,6 +1,7 @@
 package dev.dbkata.partitioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
@@ -161,6 +162,10 @@ class HashPartitioningTest {
             assertThat(freshlyStarted.ordersOf(customer.getKey())).as("orders of customer %d after growTo(8)", customer.getKey())
                     .containsExactlyElementsOf(customer.getValue());
         }
+        assertThatThrownBy(() -> store.growTo(12))
+                .as("growTo(12) with 8 tables: hash mod 12 would send rows of one table to many, so only a multiple"
+                        + " of the current count is accepted")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
