@@ -2,7 +2,6 @@ package dev.dbkata.partitioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
-import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
