@@ -3,6 +3,7 @@ package dev.dbkata.partitioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -12,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,8 @@ import org.junit.jupiter.api.Test;
  *   <li>one that moves those rows in several transactions (copy them aside, delete them, create
  *       the month, put them back; or detach the default for a while): in between, other sessions
  *       find them missing;</li>
+ *   <li>one that lets the application insert while it moves them: a row of the new month that
+ *       reaches the default in the meantime makes the attach fail;</li>
  *   <li>a partition key or layout that makes a one-month query read more than its month.</li>
  * </ul>
  */
@@ -163,10 +168,59 @@ class RangeByMonthTest {
         assertThat(Catalog.count(node, "events")).as("rows in events after the strays moved").isEqualTo(6);
     }
 
+    @Test
+    @DisplayName("an event inserted while ensurePartitions moves strays neither makes it fail nor stays in the default")
+    void insertsWhileStraysMoveLandInTheNewMonth(PostgresNode node) throws Exception {
+        MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
+        insertAt(node, 1, "2026-03-02T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+
+        // The application keeps inserting: a March event arrives while ensurePartitions(Mar) is
+        // stopped taking the March stray out of the default. If it lands in the default there, the
+        // month can no longer be attached; it has to wait until the month exists.
+        List<CompletableFuture<String>> lateInserts = new ArrayList<>();
+        try (AdvisoryGate outOfDefault = AdvisoryGate.closed(node, 63).before("DELETE", MonthlyEventTable.DEFAULT_PARTITION)) {
+            CompletableFuture<Void> ensuring = CompletableFuture.runAsync(() -> events.ensurePartitions(MARCH, MARCH));
+            AdvisoryGate.walk(ensuring, "ensurePartitions(Mar..Mar)",
+                    Map.of("taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault),
+                    step -> {
+                        CompletableFuture<String> insert = CompletableFuture.supplyAsync(
+                                () -> insertAt(node, 2, "2026-03-20T00:00:00Z", "events_2026_03"));
+                        lateInserts.add(insert);
+                        // Only once the insert is done, or waits for a lock, does the test let the move go on.
+                        Waits.until("the insert of a March event to finish or to wait for a lock", Duration.ofSeconds(8),
+                                () -> insert.isDone() || someoneWaitsForATableLock(node));
+                    });
+            String advice = ". Keep inserts into events waiting (a lock on events that conflicts with them) from"
+                    + " before you move the strays until the month is attached";
+            try {
+                ensuring.get(20, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("ensurePartitions(2026-03) failed after the application inserted a March event"
+                        + " while the strays were moving: " + e.getCause().getMessage() + advice, e);
+            }
+            for (CompletableFuture<String> insert : lateInserts) {
+                try {
+                    insert.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new AssertionError("the application's insert of a March event, made while ensurePartitions"
+                            + "(2026-03) moved the strays, failed: " + e.getCause().getMessage() + advice, e);
+                }
+            }
+        }
+
+        assertThat(Catalog.homeOfEachRow(node, "events"))
+                .as("the March stray (1) and the March event inserted while it moved (2) should both be in events_2026_03")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "events_2026_03", 2L, "events_2026_03"));
+    }
+
     private static MonthlyEventTable withMonths(MonthlyEventTable events, YearMonth from, YearMonth to) {
         events.createTable();
         events.ensurePartitions(from, to);
         return events;
+    }
+
+    private static boolean someoneWaitsForATableLock(PostgresNode node) {
+        return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted AND locktype = 'relation'", Boolean.class);
     }
 
     /** Runs {@code work} while the JVM's default time zone is {@code zone}, then restores it. */
