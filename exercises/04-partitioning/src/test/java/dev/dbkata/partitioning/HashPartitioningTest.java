@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.StatementStats;
@@ -50,7 +52,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a growth during which reads miss rows: switching the table count before the rows are
  *       there, or moving a customer's rows by a delete and an insert in separate transactions;</li>
  *   <li>a growth that moves a table's rows while an insert that chose that table before the growth
- *       started is still running (the late row stays behind where no read looks);</li>
+ *       started is still running (the late row stays behind where no read looks), also when the
+ *       growth locks each old table while it empties it: the insert had not reached the database yet;</li>
  *   <li>inserts that keep using the old table count until the growth ends (rows written into a
  *       table the growth has already emptied stay there).</li>
  * </ul>
@@ -195,45 +198,44 @@ class HashPartitioningTest {
     }
 
     @Test
-    @DisplayName("an insert already on its way into an old table when growTo starts is not left behind there")
+    @DisplayName("an insert that chose its old table just before growTo started is not left behind there")
     void growthDoesNotStrandAnInsertUnderWay(PostgresNode node) throws Exception {
-        FourTablesToGrow four = FourTablesToGrow.filled(node);
+        ConnectionStall stall = new ConnectionStall();
+        FourTablesToGrow four = FourTablesToGrow.filled(node, stall.around(node.dataSource()));
         HashPartitionedStore store = four.store();
-        Map<Long, List<Order>> expected = four.orders();
-        HashPartitionedStore grown = four.grown();
-        long customer = firstWhoseTableChanges(expected.keySet(), store, grown, 0);
+        long customer = firstWhoseTableChanges(four.orders().keySet(), store, four.grown(), 0);
         Order late = new Order(customer, 9000, 4200);
-        int oldTable = store.tableFor(customer);
 
-        // The writer has chosen orders_<oldTable> and its INSERT is running (held by a trigger) when
-        // growTo starts: the growth must not move this customer's rows until that insert is done, or
-        // the insert must put its row right itself afterwards.
-        try (AdvisoryGate intoOldTable = AdvisoryGate.closed(node, 53).before("INSERT", HashPartitionedStore.tableName(oldTable))) {
-            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> store.insert(late));
-            Waits.until("insert(order 9000) to reach orders_" + oldTable, Duration.ofSeconds(10),
-                    () -> insert.isDone() || intoOldTable.hasSomeoneWaiting());
-            AtomicReference<Thread> grower = new AtomicReference<>();
-            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
-                grower.set(Thread.currentThread());
-                store.growTo(8);
-            });
-            // Either growTo finishes without waiting, or it waits for the insert: in Java (a lock,
-            // a monitor) or in the database (a lock on a row or a table).
-            Waits.until("growTo(8) to finish, or to wait for the insert that is under way", Duration.ofSeconds(10),
-                    () -> growth.isDone() || isWaitingInJava(grower.get()) || someoneWaitsForALockOtherThan(node, 53));
-            intoOldTable.open();
-            insert.get(20, TimeUnit.SECONDS);
-            growth.get(20, TimeUnit.SECONDS);
-        }
+        // The writer is frozen when it asks for a connection: after choosing orders_0 with 4 tables,
+        // if it chooses before it borrows. The growth must not move this customer's rows until the
+        // insert is done, or the insert must put its row right itself afterwards.
+        CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> {
+            stall.stallMyNextBorrow();
+            store.insert(late);
+        });
+        Waits.until("insert(order 9000) to ask for a connection", Duration.ofSeconds(10),
+                () -> insert.isDone() || stall.hasSomeoneWaiting());
+        AtomicReference<Thread> grower = new AtomicReference<>();
+        CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
+            grower.set(Thread.currentThread());
+            store.growTo(8);
+        });
+        // Either growTo finishes without waiting, or it waits for the insert: in Java (a lock, a
+        // monitor) or in the database (a lock on a row or a table).
+        Waits.until("growTo(8) to finish, or to wait for the insert that is under way", Duration.ofSeconds(10),
+                () -> growth.isDone() || isWaitingInJava(grower.get()) || someoneWaitsForALock(node));
+        stall.release();
+        insert.get(20, TimeUnit.SECONDS);
+        growth.get(20, TimeUnit.SECONDS);
 
-        List<Order> all = new ArrayList<>(expected.get(customer));
+        List<Order> all = new ArrayList<>(four.orders().get(customer));
         all.add(late);
         assertThat(tableOfEachOrder(node, 8).get(late.orderId()))
-                .as("order 9000 of customer %d was on its way into orders_%d, chosen with 4 tables, when growTo(8)"
-                        + " started; it should end in orders_%d with the customer's other orders. growTo must not move"
-                        + " a table's rows while an insert that chose that table is still running", customer, oldTable,
-                        grown.tableFor(customer))
-                .isEqualTo(grown.tableFor(customer));
+                .as("order 9000 of customer %d was being inserted, with 4 tables, into orders_0 when growTo(8) started;"
+                        + " it should end in orders_%d with the customer's other orders. growTo must not move a table's"
+                        + " rows while an insert that chose that table is still running", customer,
+                        four.grown().tableFor(customer))
+                .isEqualTo(four.grown().tableFor(customer));
         assertThat(store.ordersOf(customer)).as("ordersOf(%d) after growTo(8)", customer).containsExactlyElementsOf(all);
     }
 
@@ -285,7 +287,11 @@ class HashPartitioningTest {
      */
     private record FourTablesToGrow(HashPartitionedStore store, Map<Long, List<Order>> orders, HashPartitionedStore grown) {
         static FourTablesToGrow filled(PostgresNode node) {
-            HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 4);
+            return filled(node, node.dataSource());
+        }
+
+        static FourTablesToGrow filled(PostgresNode node, DataSource forTheStore) {
+            HashPartitionedStore store = new HashPartitionedStore(forTheStore, 4);
             store.createTables();
             Map<Long, List<Order>> orders = insertOrders(store, CustomerIds.STEP_OF_32.take(80), 2);
             return new FourTablesToGrow(store, orders, new HashPartitionedStore(node.dataSource(), 8));
@@ -319,10 +325,9 @@ class HashPartitioningTest {
                 .noneMatch(name -> name.startsWith("com.zaxxer.hikari.") || name.startsWith("org.postgresql."));
     }
 
-    /** Whether a session waits for a lock in the database, the test's own advisory gate {@code gateKey} aside. */
-    private static boolean someoneWaitsForALockOtherThan(PostgresNode node, int gateKey) {
-        return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted"
-                + " AND NOT (locktype = 'advisory' AND objid = ?)", Boolean.class, (long) gateKey);
+    /** Whether a session waits for a lock in the database. */
+    private static boolean someoneWaitsForALock(PostgresNode node) {
+        return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted", Boolean.class);
     }
 
     private static void assertEveryCustomerReadsCompletely(HashPartitionedStore store, Map<Long, List<Order>> expected,
