@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a growth that moves a table's rows while an insert that chose that table before the growth
  *       started is still running (the late row stays behind where no read looks), also when the
  *       growth locks each old table while it empties it: the insert had not reached the database yet;</li>
+ *   <li>the same for a read: one that chose an old table just before the growth started must not
+ *       find it emptied under it;</li>
  *   <li>inserts that keep using the old table count until the growth ends (rows written into a
  *       table the growth has already emptied stay there).</li>
  * </ul>
@@ -209,24 +212,10 @@ class HashPartitioningTest {
         // The writer is frozen when it asks for a connection: after choosing orders_0 with 4 tables,
         // if it chooses before it borrows. The growth must not move this customer's rows until the
         // insert is done, or the insert must put its row right itself afterwards.
-        CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> {
-            stall.stallMyNextBorrow();
+        whileGrowingToEight(node, stall, store, () -> {
             store.insert(late);
+            return null;
         });
-        Waits.until("insert(order 9000) to ask for a connection", Duration.ofSeconds(10),
-                () -> insert.isDone() || stall.hasSomeoneWaiting());
-        AtomicReference<Thread> grower = new AtomicReference<>();
-        CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
-            grower.set(Thread.currentThread());
-            store.growTo(8);
-        });
-        // Either growTo finishes without waiting, or it waits for the insert: in Java (a lock, a
-        // monitor) or in the database (a lock on a row or a table).
-        Waits.until("growTo(8) to finish, or to wait for the insert that is under way", Duration.ofSeconds(10),
-                () -> growth.isDone() || isWaitingInJava(grower.get()) || someoneWaitsForALock(node));
-        stall.release();
-        insert.get(20, TimeUnit.SECONDS);
-        growth.get(20, TimeUnit.SECONDS);
 
         List<Order> all = new ArrayList<>(four.orders().get(customer));
         all.add(late);
@@ -237,6 +226,20 @@ class HashPartitioningTest {
                         four.grown().tableFor(customer))
                 .isEqualTo(four.grown().tableFor(customer));
         assertThat(store.ordersOf(customer)).as("ordersOf(%d) after growTo(8)", customer).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    @DisplayName("a read that chose its old table just before growTo started still returns every order")
+    void growthDoesNotPullRowsFromUnderAReadUnderWay(PostgresNode node) throws Exception {
+        ConnectionStall stall = new ConnectionStall();
+        FourTablesToGrow four = FourTablesToGrow.filled(node, stall.around(node.dataSource()));
+        long customer = firstWhoseTableChanges(four.orders().keySet(), four.store(), four.grown(), 0);
+
+        List<Order> read = whileGrowingToEight(node, stall, four.store(), () -> four.store().ordersOf(customer));
+
+        assertThat(read).as("ordersOf(%d), frozen as it asked for a connection (after choosing orders_0 with 4 tables)"
+                + " while growTo(8) started: the growth must not move the rows of a table that a read has chosen"
+                + " and not yet read", customer).containsExactlyElementsOf(four.orders().get(customer));
     }
 
     @Test
@@ -279,6 +282,34 @@ class HashPartitioningTest {
             assertThat(store.ordersOf(customer.getKey())).as("ordersOf(%d) after growTo(8)", customer.getKey())
                     .containsExactlyElementsOf(customer.getValue());
         }
+    }
+
+    /**
+     * Runs {@code operation} on a thread that {@code stall} freezes at its next borrow of a
+     * connection, starts {@code store.growTo(8)}, waits until the growth is done or waits for the
+     * operation (in Java, or for a lock in the database), then lets the operation go on.
+     *
+     * @return what the operation returned
+     */
+    private static <T> T whileGrowingToEight(PostgresNode node, ConnectionStall stall, HashPartitionedStore store,
+            Supplier<T> operation) throws Exception {
+        CompletableFuture<T> underWay = CompletableFuture.supplyAsync(() -> {
+            stall.stallMyNextBorrow();
+            return operation.get();
+        });
+        Waits.until("the operation to ask for a connection", Duration.ofSeconds(10),
+                () -> underWay.isDone() || stall.hasSomeoneWaiting());
+        AtomicReference<Thread> grower = new AtomicReference<>();
+        CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
+            grower.set(Thread.currentThread());
+            store.growTo(8);
+        });
+        Waits.until("growTo(8) to finish, or to wait for the operation that is under way", Duration.ofSeconds(10),
+                () -> growth.isDone() || isWaitingInJava(grower.get()) || someoneWaitsForALock(node));
+        stall.release();
+        T result = underWay.get(20, TimeUnit.SECONDS);
+        growth.get(20, TimeUnit.SECONDS);
+        return result;
     }
 
     /**
