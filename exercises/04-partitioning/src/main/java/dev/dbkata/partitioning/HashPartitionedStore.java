@@ -19,7 +19,11 @@ import javax.sql.DataSource;
  * with the same count (another application server, a restart) finds every row.
  *
  * <p>Thread-safety: {@link #insert} and {@link #ordersOf} may be called from many threads, also
- * while {@link #growTo} runs in another thread.
+ * while {@link #growTo} runs in another thread, and also when they started before it: an insert
+ * or a read that is still running when a growth begins must not lose or miss a row because of it.
+ * One {@code growTo} at a time. The promise covers the threads that share this store object; other
+ * store objects (other processes) that write to the same tables during a growth are not
+ * coordinated with it.
  */
 public final class HashPartitionedStore {
 
@@ -105,7 +109,9 @@ public final class HashPartitionedStore {
      * <p>Only rows whose table changes are written; the others are not touched at all. Each row
      * that moves leaves its old table and enters its new one in the same transaction. Reads and
      * inserts from other threads keep working throughout and never see a customer's order missing
-     * or twice.
+     * or twice; when it returns, every order inserted before or during the growth sits where the
+     * new count says, including one whose insert had already chosen an old table when the growth
+     * began (wait for such inserts before moving rows, or have them put their rows right).
      *
      * @param newTableCount a multiple of the current count, larger than it (4 to 8, say)
      * @throws IllegalArgumentException when {@code newTableCount} is not such a multiple

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  *
  * <p>A month is a calendar month in UTC: {@code events_2026_01} holds every row with
  * {@code 2026-01-01 00:00:00+00 <= occurred_at < 2026-02-01 00:00:00+00}, whatever the
- * {@code TimeZone} of the session that created it or that inserts. Rows no month accepts go to
+ * {@code TimeZone} of the session that created it or that inserts, and whatever the JVM's
+ * default time zone. Rows no month accepts go to
  * the default partition {@code events_default}.
  *
  * <p>Thread-safety: each method borrows its own connections from the data source and keeps no
@@ -57,7 +58,9 @@ public final class MonthlyEventTable {
      * <p>Rows of a new month may already sit in the default partition (they arrived before their
      * month existed). PostgreSQL refuses to create a partition while the default holds rows that
      * belong to it; this method moves those rows into the new month instead, without losing or
-     * duplicating any, and leaves every other row of the default where it is.
+     * duplicating any, and leaves every other row of the default where it is. The move is one
+     * transaction: another session never finds such a row missing or twice (it may have to wait
+     * for a lock while the move runs).
      *
      * @throws IllegalArgumentException when {@code to} is before {@code from}
      * @throws IllegalStateException    when the database refuses

@@ -3,8 +3,20 @@ package dev.dbkata.partitioning;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import dev.dbkata.testkit.PostgresNode;
+import dev.dbkata.testkit.Waits;
 
 /**
  * A gate the test closes in the middle of someone else's transaction: a row trigger that waits for
@@ -52,6 +64,59 @@ final class AdvisoryGate implements AutoCloseable {
     boolean hasSomeoneWaiting() {
         return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
                 + " AND classid = 0 AND objid = ? AND objsubid = 1 AND NOT granted", Boolean.class, (long) key);
+    }
+
+    /**
+     * Lets {@code work} run through closed gates, named by what the work does when it reaches them.
+     * Each time it stops at one, {@code atTheStop} runs with that gate's name while the work waits,
+     * then that gate opens. Ends when every gate is open or the work is done.
+     *
+     * @return the names of the gates the work stopped at, in the order it reached them
+     */
+    static List<String> walk(Future<?> work, String what, Map<String, AdvisoryGate> gates, Consumer<String> atTheStop)
+            throws SQLException {
+        Map<String, AdvisoryGate> closed = new LinkedHashMap<>(gates);
+        List<String> stops = new ArrayList<>();
+        while (!closed.isEmpty()) {
+            Waits.until(what + " to finish or to stop at a gate", Duration.ofSeconds(10),
+                    () -> work.isDone() || closed.values().stream().anyMatch(AdvisoryGate::hasSomeoneWaiting));
+            if (work.isDone()) {
+                break;
+            }
+            String stop = closed.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
+                    .findFirst().orElseThrow().getKey();
+            stops.add(stop);
+            lookWhileStopped(what, stop, atTheStop);
+            closed.remove(stop).open();
+        }
+        return stops;
+    }
+
+    /**
+     * Runs the test's look at a stop in its own thread, bounded: if the look waits for the stopped
+     * work (a lock it holds), it would otherwise wait for ever, since only the test opens the gate.
+     */
+    private static void lookWhileStopped(String what, String stop, Consumer<String> atTheStop) {
+        CompletableFuture<Void> look = CompletableFuture.runAsync(() -> atTheStop.accept(stop));
+        try {
+            look.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("while " + what + " was stopped " + stop + ", the test's look at the database"
+                    + " (through your code or a plain session) did not finish within 10 s: it waits for " + what
+                    + " itself, which holds a lock or a monitor that readers and writers need", e);
+        } catch (ExecutionException e) {
+            // The look's own verdict (an AssertionError, usually) is the test's verdict.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking at a stop", e);
+        }
     }
 
     void open() throws SQLException {

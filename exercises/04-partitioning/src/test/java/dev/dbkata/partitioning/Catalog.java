@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import dev.dbkata.testkit.PostgresNode;
 
 /** What the server says about tables and rows: the evidence the tests judge by. */
 final class Catalog {
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private Catalog() {
     }
@@ -41,6 +44,34 @@ final class Catalog {
             throw new IllegalStateException("Could not read " + table + ": " + e.getMessage(), e);
         }
         return homes;
+    }
+
+    /**
+     * What a new session reads with {@code sql} (one row, one column) from {@code table}, or
+     * "waits for a lock" when another transaction holds a lock that readers of {@code table} would
+     * have to wait for: the session does not wait, so a test looking in the middle of someone
+     * else's transaction never hangs on it.
+     */
+    static String readWithoutWaiting(PostgresNode node, String table, String sql) {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                s.execute("LOCK TABLE " + table + " IN ACCESS SHARE MODE NOWAIT");
+            } catch (SQLException e) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    return "waits for a lock";
+                }
+                throw e;
+            }
+            try (ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getString(1);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read " + table + " from another session: " + e.getMessage(), e);
+        }
     }
 
     static long count(PostgresNode node, String table) {

@@ -2,8 +2,9 @@ package dev.dbkata.partitioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,6 @@ import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
-import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  *       partition;</li>
  *   <li>a relocation that updates the partition table itself (PostgreSQL refuses: the row would
  *       violate that partition's constraint);</li>
- *   <li>a relocation done as a delete and an insert in separate transactions: in between, other
- *       sessions find no such customer;</li>
+ *   <li>a relocation done as a delete and an insert in separate transactions, in either order: in
+ *       between, other sessions find no such customer (delete first) or find it twice (insert
+ *       first);</li>
  *   <li>a relocation that loses the customer's other columns, or reports success for an unknown id.</li>
  * </ul>
  */
@@ -98,29 +99,41 @@ class ListByRegionTest {
     }
 
     @Test
-    @DisplayName("while a relocation is half done, other sessions still see the customer exactly once")
+    @DisplayName("at every step of a relocation, other sessions see the customer exactly once: never missing, never twice")
     void relocationIsAtomic(PostgresNode node) throws Exception {
         RegionalCustomers customers = new RegionalCustomers(node.dataSource());
         customers.createTable(REGIONS);
         insertCustomers(node);
 
-        try (AdvisoryGate gate = AdvisoryGate.closed(node, 41).before("INSERT", "customers_americas")) {
+        // The row must leave customers_europe and enter customers_americas. The test stops the
+        // relocation at each of those two steps, in whichever order it takes them, and looks from
+        // another session: a move split over two transactions has committed the first step by the
+        // time it reaches the second, so one of the looks finds the customer missing or twice.
+        try (AdvisoryGate outOfEurope = AdvisoryGate.closed(node, 41).before("DELETE", "customers_europe");
+             AdvisoryGate intoAmericas = AdvisoryGate.closed(node, 42).before("INSERT", "customers_americas")) {
+            Map<String, AdvisoryGate> gates = Map.of("deleting customer 2 from customers_europe", outOfEurope,
+                    "inserting customer 2 into customers_americas", intoAmericas);
             CompletableFuture<Boolean> relocation = CompletableFuture.supplyAsync(() -> customers.relocate(2, "US"));
-            Waits.until("the relocation of customer 2 to reach the insert into customers_americas (or finish)",
-                    Duration.ofSeconds(10), () -> relocation.isDone() || gate.hasSomeoneWaiting());
+            List<String> seen = new ArrayList<>();
+            AdvisoryGate.walk(relocation, "relocate(2, US)", gates,
+                    step -> seen.add("while " + step + ": " + customerTwoAsSeenByAnotherSession(node)));
+            assertThat(relocation.get(10, TimeUnit.SECONDS)).as("relocate(2, US) should report that customer 2 exists")
+                    .isTrue();
 
-            String seenMidway = node.queryValue("SELECT count(*) || ' row(s): ' || coalesce(string_agg(country, ','), '')"
-                    + " FROM customers WHERE id = 2", String.class);
-            gate.open();
-            relocation.get(10, TimeUnit.SECONDS);
-
-            assertThat(seenMidway)
-                    .as("while the row was on its way into customers_americas, another session should still see"
-                            + " customer 2 once, in France: delete and insert must be one transaction")
-                    .isEqualTo("1 row(s): FR");
+            assertThat(seen)
+                    .as("what another session saw of customer 2 at each step of relocate(2, US). The move has to"
+                            + " delete the row from customers_europe and insert it into customers_americas; if those"
+                            + " two steps commit separately, the customer is missing (delete first) or there twice"
+                            + " (insert first) in between. Both steps belong in one transaction")
+                    .allMatch(look -> look.endsWith(": 1 row(s): FR") || look.endsWith(": waits for a lock"))
+                    .hasSize(2);
         }
-        assertThat(node.queryValue("SELECT count(*) || ' row(s): ' || string_agg(country, ',') FROM customers WHERE id = 2",
-                String.class)).as("customer 2 after the relocation").isEqualTo("1 row(s): US");
+        assertThat(customerTwoAsSeenByAnotherSession(node)).as("customer 2 after the relocation").isEqualTo("1 row(s): US");
+    }
+
+    private static String customerTwoAsSeenByAnotherSession(PostgresNode node) {
+        return Catalog.readWithoutWaiting(node, "customers", "SELECT count(*) || ' row(s): '"
+                + " || coalesce(string_agg(country, ',' ORDER BY country), '') FROM customers WHERE id = 2");
     }
 
     private static void insertCustomers(PostgresNode node) {

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
  *   <li>the 32-bit integer hash instead of the seeded 64-bit one, or the right hash without the
  *       partition seed;</li>
  *   <li>the key's hash used as the row's hash without the combining step that PostgreSQL applies;</li>
- *   <li>folding a negative key's halves as if it were positive (negative keys go elsewhere).</li>
+ *   <li>folding a negative key's halves as if it were positive (negative keys go elsewhere);</li>
+ *   <li>assembling the 64-bit hash with the low word sign-extended, or reducing it with
+ *       {@code Math.floorMod}: invisible to modulus 8, which reads only the lowest bits, so
+ *       other moduli are checked too.</li>
  * </ul>
  */
 @Task(id = "predict-postgres-hash", title = "Predict PostgreSQL's hash partition", level = Level.ADVANCED, points = 5)
@@ -109,7 +112,8 @@ class PredictPostgresHashTest {
                 }
             }
         }
-        assertThat(wrong).as("remainders the server rejects (up to 3 per modulus)").isEmpty();
+        assertThat(wrong).as("remainders the server rejects (up to 3 per modulus). A power of two as modulus reads only"
+                + " the lowest bits of the 64-bit row hash; other moduli read all 64 bits, as an unsigned number").isEmpty();
     }
 
     /** Edges (0, ±1, the extremes, around 2^31 and 2^32), then random keys of every size and sign. */

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -20,7 +23,10 @@ import javax.sql.DataSource;
  * <p>Reference solution. A customer's table is a well-mixed 64-bit hash of the id, reduced modulo
  * the table count as an unsigned number. Growing to a multiple of the count leaves every row
  * whose table stays the same untouched; the others move customer by customer, each move one
- * transaction, while reads look at both the old and the new table in one statement.
+ * transaction, while reads look at both the old and the new table in one statement. An insert or
+ * a read holds the layout it chose until it is done with it, and a growth changes the layout only
+ * when no one holds the old one, so no operation that started before the growth can write into a
+ * table the mover has already emptied, or read a table the mover is emptying.
  */
 public final class HashPartitionedStore {
 
@@ -35,6 +41,13 @@ public final class HashPartitionedStore {
 
     private final DataSource dataSource;
     private volatile Layout layout;
+    /**
+     * Shared by every insert and read from the moment it reads {@link #layout} until its statement
+     * has finished; exclusive while {@link #growTo} replaces the layout. Without it, a writer that
+     * chose an old table just before the growth started could insert there after the mover had
+     * scanned that table, and its row would sit where no read looks.
+     */
+    private final ReentrantReadWriteLock layoutInUse = new ReentrantReadWriteLock();
 
     public HashPartitionedStore(DataSource dataSource, int tableCount) {
         if (tableCount < 1) {
@@ -93,7 +106,31 @@ public final class HashPartitionedStore {
     }
 
     public void insert(Order order) {
-        String table = tableName(tableFor(order.customerId()));
+        holdingTheLayout(now -> {
+            insertInto(tableName(indexFor(order.customerId(), now.targetCount())), order);
+            return null;
+        });
+    }
+
+    public List<Order> ordersOf(long customerId) {
+        return holdingTheLayout(now -> readOrders(now, customerId));
+    }
+
+    /**
+     * Runs {@code operation} with the current layout, which no growth may replace until it is done:
+     * the operation's statements use the tables that layout names.
+     */
+    private <T> T holdingTheLayout(Function<Layout, T> operation) {
+        Lock held = layoutInUse.readLock();
+        held.lock();
+        try {
+            return operation.apply(layout);
+        } finally {
+            held.unlock();
+        }
+    }
+
+    private void insertInto(String table, Order order) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO " + table
                      + " (customer_id, order_id, amount_cents) VALUES (?, ?, ?)")) {
@@ -106,8 +143,7 @@ public final class HashPartitionedStore {
         }
     }
 
-    public List<Order> ordersOf(long customerId) {
-        Layout now = layout;
+    private List<Order> readOrders(Layout now, long customerId) {
         int target = indexFor(customerId, now.targetCount());
         int settled = indexFor(customerId, now.settledCount());
         boolean mayBeInTwoTables = now.isMoving() && settled != target;
@@ -143,11 +179,22 @@ public final class HashPartitionedStore {
         }
         // The new tables must be visible to every reader before any read may look for rows there.
         createTables(oldCount, newTableCount);
-        layout = new Layout(oldCount, newTableCount);
+        replaceLayout(new Layout(oldCount, newTableCount));
         for (int source = 0; source < oldCount; source++) {
             moveStrangers(source, newTableCount);
         }
-        layout = new Layout(newTableCount, newTableCount);
+        replaceLayout(new Layout(newTableCount, newTableCount));
+    }
+
+    /** Waits until no insert or read still uses the current layout, then switches to {@code next}. */
+    private void replaceLayout(Layout next) {
+        Lock noOneUsesIt = layoutInUse.writeLock();
+        noOneUsesIt.lock();
+        try {
+            layout = next;
+        } finally {
+            noOneUsesIt.unlock();
+        }
     }
 
     /** Moves the customers of one old table whose new home is another table; the rest stay put. */
