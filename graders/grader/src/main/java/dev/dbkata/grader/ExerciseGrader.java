@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Grades one exercise in a workspace folder: copies the graded code and the canonical tests,
@@ -32,6 +30,17 @@ final class ExerciseGrader {
         long start = System.nanoTime();
         TaskCatalog catalog = repository.catalog(id);
         ExerciseInfo exercise = catalog.exercise();
+        try {
+            return gradeCatalogued(catalog, workDir, start);
+        } catch (RuntimeException e) {
+            // Whatever a submission provokes ends as this exercise's result, never the whole run's.
+            return wholeExerciseError(exercise, "error: grading stopped: " + e, start);
+        }
+    }
+
+    private ExerciseResult gradeCatalogued(TaskCatalog catalog, Path workDir, long start) {
+        ExerciseInfo exercise = catalog.exercise();
+        String id = exercise.id();
         List<Path> dependencies = repository.dependencies(target.classpathModule(repository, id));
 
         // The copy: the graded code, and this repository's ready-made classes and tests (never the
@@ -40,9 +49,9 @@ final class ExerciseGrader {
         Path givenCopy = workDir.resolve("src/given");
         Path testCopy = workDir.resolve("src/test");
         Path mainSources = target.mainSources(repository, id);
-        if (!java.nio.file.Files.isDirectory(mainSources.resolve("java"))) {
-            String problem = "no code to grade: " + mainSources.resolve("java") + " does not exist";
-            return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem), millisSince(start), problem);
+        Optional<String> problem = SubmittedFiles.problemWith(mainSources, target.root(repository));
+        if (problem.isPresent()) {
+            return wholeExerciseError(exercise, problem.get(), start);
         }
         FileCopies.copyTree(mainSources, mainCopy);
         FileCopies.copyTree(repository.exercise(id).resolve("src/given"), givenCopy);
@@ -50,32 +59,28 @@ final class ExerciseGrader {
         Path classes = workDir.resolve("classes");
         Path testClasses = workDir.resolve("test-classes");
 
-        Optional<String> problem = compiler.compile(List.of(mainCopy.resolve("java"), givenCopy.resolve("java")),
-                dependencies, classes, workDir)
-                .map(first -> "compile error: " + first);
+        problem = compiler.compile(List.of(mainCopy.resolve("java"), givenCopy.resolve("java")), dependencies, classes,
+                workDir).map(first -> "compile error: " + first);
         if (problem.isEmpty()) {
-            List<Path> withCode = new ArrayList<>();
+            List<Path> withCode = new ArrayList<>(dependencies);
             withCode.add(classes);
-            withCode.addAll(dependencies);
             problem = compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
                     .map(first -> "compile error: the tests do not compile against your code: " + first);
         }
         if (problem.isEmpty()) {
-            Set<String> testNames = exercise.tasks().stream().flatMap(t -> t.testClasses().stream())
-                    .map(n -> n.replaceAll("\\$.*", "")).collect(Collectors.toSet());
-            problem = FairPlay.check(classes, testNames).map(FairPlay.Violation::toString);
+            problem = FairPlay.check(classes, catalog.testSourceClasses()).map(FairPlay.Violation::toString);
         }
         if (problem.isPresent()) {
-            return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem.get()),
-                    millisSince(start), problem.get());
+            return wholeExerciseError(exercise, problem.get(), start);
         }
         FileCopies.copyTree(mainCopy.resolve("resources"), classes);
+        FileCopies.copyTree(givenCopy.resolve("resources"), classes);
         FileCopies.copyTree(testCopy.resolve("resources"), testClasses);
 
         List<List<TaskResult>> runs = new ArrayList<>();
         String runProblem = null;
         for (int run = 1; run <= repeat; run++) {
-            ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies, "run-" + run);
+            ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies);
             RunOutcome outcome = RunOutcome.of(ending);
             runs.add(outcome.problem() == null || !outcome.outcomes().isEmpty()
                     ? TaskScoring.score(catalog, outcome.outcomes())
@@ -83,6 +88,11 @@ final class ExerciseGrader {
             runProblem = runProblem != null ? runProblem : outcome.problem();
         }
         return new ExerciseResult(exercise, TaskScoring.combine(runs), millisSince(start), runProblem);
+    }
+
+    /** Every task of the exercise scored 0 for one reason that stopped the whole exercise. */
+    private static ExerciseResult wholeExerciseError(ExerciseInfo exercise, String problem, long start) {
+        return new ExerciseResult(exercise, TaskScoring.all(exercise, TaskStatus.ERROR, problem), millisSince(start), problem);
     }
 
     private static long millisSince(long start) {
@@ -93,21 +103,21 @@ final class ExerciseGrader {
     private record RunOutcome(List<TestOutcome> outcomes, TaskStatus status, String problem) {
 
         static RunOutcome of(ExerciseJvm.Ending ending) {
-            if (ending.timedOut()) {
-                String message = "timeout: the exercise's tests did not finish in time and were stopped";
-                RunEvents.Run run = RunEvents.read(ending.events(), TaskStatus.TIMEOUT, message);
-                return new RunOutcome(run.outcomes(), TaskStatus.TIMEOUT,
-                        run.lastStarted() == null ? message : message + " (while running '" + run.lastStarted() + "')");
-            }
-            String exited = "exited: the test JVM stopped (exit code " + ending.exitCode() + ") before this test finished";
-            RunEvents.Run run = RunEvents.read(ending.events(), TaskStatus.ERROR, exited);
+            String timeout = "timeout: the exercise's tests did not finish in time and were stopped";
+            String exited = "exited: the test JVM stopped (exit code " + ending.exitCode() + ")";
+            RunEvents.Run run = ending.timedOut()
+                    ? RunEvents.read(ending.events(), TaskStatus.TIMEOUT, timeout)
+                    : RunEvents.read(ending.events(), TaskStatus.ERROR, exited + " before this test finished");
+            // Every result arrived: how the JVM ended afterwards (a slow shutdown hook) changes nothing.
             if (run.completed()) {
                 return new RunOutcome(run.outcomes(), TaskStatus.PASSED, null);
             }
-            String problem = run.lastStarted() != null
-                    ? "exited: the test JVM stopped (exit code " + ending.exitCode() + ") while running '" + run.lastStarted() + "'"
-                    : "exited: the test JVM stopped (exit code " + ending.exitCode() + ") before any test ran: "
-                            + ExerciseJvm.firstError(ending.log());
+            if (ending.timedOut()) {
+                return new RunOutcome(run.outcomes(), TaskStatus.TIMEOUT,
+                        run.lastStarted() == null ? timeout : timeout + " (while running '" + run.lastStarted() + "')");
+            }
+            String problem = run.lastStarted() != null ? exited + " while running '" + run.lastStarted() + "'"
+                    : exited + " before any test ran: " + ending.output().firstError();
             return new RunOutcome(run.outcomes(), TaskStatus.ERROR, problem);
         }
     }

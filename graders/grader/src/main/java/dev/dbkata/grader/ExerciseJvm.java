@@ -2,9 +2,9 @@ package dev.dbkata.grader;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +26,17 @@ import dev.dbkata.grader.runner.ExerciseRunner;
  */
 final class ExerciseJvm {
 
-    /** How the JVM ended. {@code exitCode} is -1 when it was stopped for taking too long. */
-    record Ending(boolean timedOut, int exitCode, Path events, Path log) {
+    /**
+     * How the JVM ended. {@code exitCode} is -1 when it was stopped for taking too long.
+     *
+     * @param events the event lines it wrote (JSON), only those that carried the secret
+     * @param output the tail of everything else it printed
+     */
+    record Ending(boolean timedOut, int exitCode, List<String> events, OutputTail output) {
     }
 
     private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String backend;
     private final Duration perTest;
@@ -45,35 +51,55 @@ final class ExerciseJvm {
 
     /**
      * @param workDir     the exercise's folder in the grading workspace (the JVM's working directory)
-     * @param classes     the learner's compiled code
+     * @param classes     the learner's compiled code (with the given classes)
      * @param testClasses the compiled canonical tests
      */
-    Ending run(Path workDir, Path classes, Path testClasses, List<Path> dependencies, String runName) {
-        Path events = workDir.resolve(runName + "-events.jsonl");
-        Path log = workDir.resolve(runName + "-output.log");
+    Ending run(Path workDir, Path classes, Path testClasses, List<Path> dependencies) {
+        // Tests and libraries first: code under test cannot stand in for a test class, JUnit or
+        // AssertJ by declaring a class of the same name.
         Set<String> classpath = new LinkedHashSet<>(runnerClasspath());
         classpath.add(testClasses.toString());
-        classpath.add(classes.toString());
         dependencies.forEach(d -> classpath.add(d.toString()));
+        classpath.add(classes.toString());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-Dkata.backend=" + backend, "-Dfile.encoding=UTF-8",
                 "-cp", String.join(File.pathSeparator, classpath),
-                ExerciseRunner.class.getName(), events.toString(), testClasses.toString(),
-                Long.toString(Math.max(1, perTest.toSeconds()))));
+                ExerciseRunner.class.getName(), testClasses.toString(), Long.toString(Math.max(1, perTest.toSeconds()))));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        // The grader's CI credentials and report files are none of the tests' business.
+        builder.environment().keySet().removeIf(ExerciseJvm::isPrivate);
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = builder.start();
         } catch (IOException e) {
             throw new GradingException("could not start a JVM for the tests: " + e.getMessage(), e);
         }
+        String secret = Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        OutputTail output = new OutputTail();
+        Thread stdout = drain(process.getInputStream(), line -> {
+            if (line.startsWith(secret + " ")) {
+                events.add(line.substring(secret.length() + 1));
+            } else {
+                output.add(line);
+            }
+        });
+        Thread stderr = drain(process.getErrorStream(), output::add);
         running.add(process);
         try {
-            if (process.waitFor(perExercise.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new Ending(false, process.exitValue(), events, log);
+            try (var stdin = process.getOutputStream()) {
+                stdin.write((secret + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // The JVM died at once; its output says why.
             }
-            stop(process);
-            return new Ending(true, -1, events, log);
+            boolean finished = process.waitFor(perExercise.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                stop(process);
+            }
+            // Servers the JVM started may hold its output open a little longer; do not wait for them.
+            stdout.join(GRACE.toMillis());
+            stderr.join(GRACE.toMillis());
+            return new Ending(!finished, finished ? process.exitValue() : -1, List.copyOf(events), output);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -82,6 +108,26 @@ final class ExerciseJvm {
         } finally {
             running.remove(process);
         }
+    }
+
+    static boolean isPrivate(String variable) {
+        return variable.startsWith("GITHUB_") || variable.startsWith("ACTIONS_") || variable.startsWith("RUNNER_")
+                || variable.endsWith("_TOKEN") || variable.endsWith("_SECRET") || variable.endsWith("_PASSWORD");
+    }
+
+    private static Thread drain(java.io.InputStream stream, java.util.function.Consumer<String> lines) {
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.accept(line);
+                }
+            } catch (IOException e) {
+                // The JVM is gone; what was read is what there is.
+            }
+        }, "test-jvm-output");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
     }
 
     /** Stops every test JVM still running: the grader is being stopped (Ctrl-C). */
@@ -132,17 +178,4 @@ final class ExerciseJvm {
         }
     }
 
-    /** The line of a JVM's output that says best why it stopped: the first exception or error, else the last line. */
-    static String firstError(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no output)";
-            }
-            List<String> lines = Files.readAllLines(log);
-            return lines.stream().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
-                    .orElse(lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1)).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -30,8 +30,11 @@ import com.tngtech.archunit.lang.EvaluationResult;
  *   <li>{@code no-processes}: starting or controlling other processes;</li>
  *   <li>{@code no-reaching-into-tests}: using the testkit, the grader, JUnit or the exercise's test
  *       classes, naming them in a string (for reflection), or opening private members;</li>
- *   <li>{@code no-reading-solutions}: naming the {@code solutions/} folder.</li>
+ *   <li>{@code no-reading-solutions}: naming the {@code solutions/} folder;</li>
+ *   <li>{@code own-packages}: a class outside the packages of the exercise's tests (and below),
+ *       such as one named like a library's class.</li>
  * </ul>
+ * {@link SubmittedFiles} adds two rules checked before anything is compiled.
  */
 final class FairPlay {
 
@@ -55,6 +58,15 @@ final class FairPlay {
      */
     static Optional<Violation> check(Path classesFolder, Set<String> testClassNames) {
         JavaClasses classes = new ClassFileImporter().importPath(classesFolder);
+        Set<String> packages = new java.util.TreeSet<>();
+        testClassNames.forEach(name -> packages.add(name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : ""));
+        for (com.tngtech.archunit.core.domain.JavaClass type : classes) {
+            String pkg = type.getPackageName();
+            if (packages.stream().noneMatch(allowed -> pkg.equals(allowed) || pkg.startsWith(allowed + "."))) {
+                return Optional.of(new Violation("own-packages", type.getName() + " is outside the exercise's packages "
+                        + packages + "; put your classes there"));
+            }
+        }
         List<NamedRule> rules = List.of(
                 new NamedRule("no-exit", noClasses().should()
                         .callMethod(System.class, "exit", int.class)
@@ -95,7 +107,7 @@ final class FairPlay {
             String text = readLatin1(file);
             String owner = classesFolder.relativize(file).toString().replace(".class", "").replace('/', '.');
             for (String name : intoTests) {
-                if (text.contains(name)) {
+                if (containsName(text, name)) {
                     return Optional.of(new Violation("no-reaching-into-tests", owner + " names " + name));
                 }
             }
@@ -106,6 +118,20 @@ final class FairPlay {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code name} as a whole name: not the start of a longer one ({@code RetentionTestimony}). */
+    static boolean containsName(String text, String name) {
+        for (int at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+            int after = at + name.length();
+            boolean endsThere = after >= text.length() || !Character.isJavaIdentifierPart(text.charAt(after))
+                    || text.charAt(after) == '$';
+            // No check before the name: descriptors write classes as Ldev/dbkata/...;
+            if (endsThere) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String readLatin1(Path file) {

@@ -31,7 +31,8 @@ public final class Grader {
             Duration perExercise, int repeat, int jobs) {
 
         public Request {
-            exercises = List.copyOf(exercises);
+            // Named twice (04-partitioning and exercises/04-partitioning/) is still one exercise.
+            exercises = List.copyOf(new java.util.LinkedHashSet<>(exercises));
             if (repeat < 1 || jobs < 1) {
                 throw new GradingException("--repeat and --jobs must be at least 1");
             }
@@ -94,8 +95,13 @@ public final class Grader {
             return new Report(backend, request.target().name(), results);
         } finally {
             pool.shutdownNow();
-            FileCopies.deleteTree(workspace);
             removeHook(cleanUp);
+            try {
+                FileCopies.deleteTree(workspace);
+            } catch (UncheckedIOException e) {
+                // The report is worth more than a tidy temporary folder.
+                progress.println("kata: could not remove " + workspace + ": " + e.getMessage());
+            }
         }
     }
 
@@ -135,12 +141,12 @@ public final class Grader {
 
     /**
      * A fresh folder named after this JVM; folders of graders that were killed before they could
-     * clean up (their JVM is gone) are removed on the way.
+     * clean up (their JVM is gone, and the folder is hours old) are removed on the way.
      */
     private static Path createWorkspace() {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         try (java.util.stream.Stream<Path> old = Files.list(temp)) {
-            old.filter(dir -> ownerIsGone(dir.getFileName().toString())).forEach(dir -> {
+            old.filter(dir -> ownerIsGone(dir.getFileName().toString()) && isStale(dir)).forEach(dir -> {
                 try {
                     FileCopies.deleteTree(dir);
                 } catch (UncheckedIOException e) {
@@ -160,6 +166,15 @@ public final class Grader {
     static boolean ownerIsGone(String folderName) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("dbkata-grade-(\\d+)-\\d+").matcher(folderName);
         return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    /** Old enough that no grader still uses it, even one whose process this machine cannot see (a container). */
+    private static boolean isStale(Path folder) {
+        try {
+            return Files.getLastModifiedTime(folder).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(6)));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String elapsed(long start) {

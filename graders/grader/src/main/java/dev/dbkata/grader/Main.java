@@ -68,10 +68,16 @@ public final class Main {
         } catch (GradingException e) {
             err.println("kata: " + e.getMessage());
             return UNUSABLE;
+        } catch (UncheckedIOException e) {
+            err.println("kata: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return UNUSABLE;
         }
     }
 
     private int grade(KataRepository repository, Arguments arguments) {
+        if (arguments.output() != null) {
+            checkWritable(arguments.output());
+        }
         Report report = new Grader(err).grade(request(repository, arguments, arguments.target()));
         String rendered = arguments.format().render(report);
         if (arguments.output() != null) {
@@ -119,6 +125,19 @@ public final class Main {
         List<String> exercises = arguments.names().isEmpty() ? repository.exercises() : arguments.names();
         return new Grader.Request(repository, target, exercises, arguments.testTimeout(), arguments.exerciseTimeout(),
                 arguments.repeat(), arguments.jobs());
+    }
+
+    /** Fails before grading, not after minutes of it, when the report could not be saved. */
+    private static void checkWritable(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new GradingException("--output " + file + ": cannot create " + parent + " (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(parent) || Files.isDirectory(file) || (Files.exists(file) && !Files.isWritable(file))) {
+            throw new GradingException("--output " + file + " cannot be written");
+        }
     }
 
     private static void write(Path file, String text) {
@@ -173,7 +192,7 @@ public final class Main {
             for (int i = 1; i < args.length; i++) {
                 String arg = args[i];
                 if (!arg.startsWith("--")) {
-                    names.add(arg.replaceAll("/+$", "").replaceFirst("^(exercises|solutions)/", ""));
+                    names.add(arg.replace('\\', '/').replaceAll("/+$", "").replaceFirst("^(\\./)?(exercises|solutions)/", ""));
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -187,10 +206,10 @@ public final class Main {
                     case "--format" -> format = ReportFormat.parse(value);
                     case "--output" -> output = Path.of(value);
                     case "--fail-under" -> failUnder = number(arg, value, 0, 100);
-                    case "--repeat" -> repeat = (int) number(arg, value, 1, 100);
-                    case "--jobs" -> jobs = (int) number(arg, value, 1, 8);
-                    case "--test-timeout" -> testTimeout = Duration.ofSeconds((long) number(arg, value, 1, 3600));
-                    case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds((long) number(arg, value, 5, 36000));
+                    case "--repeat" -> repeat = (int) whole(arg, value, 1, 100);
+                    case "--jobs" -> jobs = (int) whole(arg, value, 1, 8);
+                    case "--test-timeout" -> testTimeout = Duration.ofSeconds(whole(arg, value, 1, 3600));
+                    case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds(whole(arg, value, 5, 36000));
                     default -> throw new GradingException("unknown option " + arg + "\n" + USAGE);
                 }
             }
@@ -206,6 +225,14 @@ public final class Main {
             };
             return new Arguments(command, List.copyOf(names), repo, target, format, output, failUnder, repeat, jobs,
                     testTimeout, exerciseTimeout);
+        }
+
+        private static long whole(String option, String value, long min, long max) {
+            double number = number(option, value, min, max);
+            if (number != Math.rint(number)) {
+                throw new GradingException(option + " takes a whole number from " + min + " to " + max + ", not " + value);
+            }
+            return (long) number;
         }
 
         private static double number(String option, String value, double min, double max) {

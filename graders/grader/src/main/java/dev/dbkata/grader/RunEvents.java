@@ -1,9 +1,6 @@
 package dev.dbkata.grader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads the event log an exercise's JVM wrote ({@code dev.dbkata.grader.runner.ExerciseRunner})
- * into one outcome per test. Tests it found but never finished are completed with
- * {@code unfinished}: what the grader concluded from how the JVM ended.
+ * Reads the events an exercise's JVM wrote ({@code dev.dbkata.grader.runner.ExerciseRunner}) into
+ * one outcome per test. Tests it found but never finished are completed with {@code unfinished}:
+ * what the grader concluded from how the JVM ended. The first result of a test counts and nothing
+ * after {@code done} does, whatever else arrives.
  */
 final class RunEvents {
 
@@ -27,12 +25,15 @@ final class RunEvents {
     private RunEvents() {
     }
 
-    static Run read(Path events, TaskStatus unfinishedStatus, String unfinishedMessage) {
+    static Run read(List<String> events, TaskStatus unfinishedStatus, String unfinishedMessage) {
         Map<String, String[]> discovered = new LinkedHashMap<>();
         Map<String, TestOutcome> finished = new LinkedHashMap<>();
         boolean done = false;
         String lastStarted = null;
-        for (String line : lines(events)) {
+        for (String line : events) {
+            if (done) {
+                break;
+            }
             JsonNode event;
             try {
                 event = JSON.readTree(line);
@@ -46,7 +47,7 @@ final class RunEvents {
                 case "started" -> lastStarted = id;
                 case "finished" -> {
                     String[] test = discovered.getOrDefault(id, new String[] {"", id});
-                    finished.put(id, new TestOutcome(test[0], test[1], TaskStatus.fromKey(event.path("status").asText()),
+                    finished.putIfAbsent(id, new TestOutcome(test[0], test[1], status(event.path("status").asText()),
                             event.hasNonNull("message") ? event.get("message").asText() : null,
                             event.path("durationMs").asLong(), event.path("output").asText("")));
                 }
@@ -64,11 +65,11 @@ final class RunEvents {
         return new Run(outcomes, done, stoppedIn);
     }
 
-    private static List<String> lines(Path events) {
+    private static TaskStatus status(String key) {
         try {
-            return Files.exists(events) ? Files.readAllLines(events) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return TaskStatus.fromKey(key);
+        } catch (IllegalArgumentException e) {
+            return TaskStatus.ERROR;
         }
     }
 }

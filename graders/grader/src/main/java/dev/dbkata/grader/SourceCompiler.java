@@ -77,7 +77,9 @@ final class SourceCompiler {
     }
 
     private static String describe(Diagnostic<? extends JavaFileObject> error, Path shownFrom) {
-        String message = error.getMessage(Locale.ROOT).lines().findFirst().orElse("").strip();
+        // javac's first line, plus the symbol and where it was looked for when it says.
+        String message = error.getMessage(Locale.ROOT).lines().map(String::strip)
+                .filter(line -> !line.isEmpty()).limit(3).collect(Collectors.joining("; "));
         if (error.getSource() == null) {
             return message;
         }

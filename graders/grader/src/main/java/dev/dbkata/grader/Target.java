@@ -19,6 +19,9 @@ public sealed interface Target {
     /** The module whose build wrote the classpath to compile and run against. */
     Path classpathModule(KataRepository repository, String exercise);
 
+    /** The tree the graded code must lie in: a link out of it is refused. */
+    Path root(KataRepository repository);
+
     record Exercises() implements Target {
         @Override
         public String name() {
@@ -28,6 +31,11 @@ public sealed interface Target {
         @Override
         public Path mainSources(KataRepository repository, String exercise) {
             return repository.exercise(exercise).resolve("src/main");
+        }
+
+        @Override
+        public Path root(KataRepository repository) {
+            return repository.root().resolve("exercises");
         }
 
         @Override
@@ -45,6 +53,11 @@ public sealed interface Target {
         @Override
         public Path mainSources(KataRepository repository, String exercise) {
             return repository.solution(exercise).resolve("src/main");
+        }
+
+        @Override
+        public Path root(KataRepository repository) {
+            return repository.root().resolve("solutions");
         }
 
         @Override
@@ -72,6 +85,11 @@ public sealed interface Target {
         @Override
         public Path mainSources(KataRepository repository, String exercise) {
             return root.resolve("exercises").resolve(exercise).resolve("src/main");
+        }
+
+        @Override
+        public Path root(KataRepository repository) {
+            return root.resolve("exercises");
         }
 
         @Override

@@ -27,11 +27,14 @@ public final class TaskCatalog {
     private final ExerciseInfo exercise;
     private final Map<String, String> taskOfClass;
     private final List<String> untasked;
+    private final java.util.Set<String> testSourceClasses;
 
-    private TaskCatalog(ExerciseInfo exercise, Map<String, String> taskOfClass, List<String> untasked) {
+    private TaskCatalog(ExerciseInfo exercise, Map<String, String> taskOfClass, List<String> untasked,
+            java.util.Set<String> testSourceClasses) {
         this.exercise = exercise;
         this.taskOfClass = taskOfClass;
         this.untasked = untasked;
+        this.testSourceClasses = testSourceClasses;
     }
 
     /**
@@ -87,8 +90,16 @@ public final class TaskCatalog {
         }
         List<TaskInfo> ordered = new ArrayList<>(tasks.values());
         ordered.sort(readmeOrder(readme));
+        java.util.Set<String> allTestClasses = new java.util.TreeSet<>();
+        files.stream().filter(f -> !f.getFileName().toString().equals("package-info.java"))
+                .forEach(f -> allTestClasses.add(className(testSources, f)));
         return new TaskCatalog(new ExerciseInfo(id, title, level, List.copyOf(ordered)), Map.copyOf(taskOfClass),
-                List.copyOf(untasked));
+                List.copyOf(untasked), java.util.Set.copyOf(allTestClasses));
+    }
+
+    /** Every top-level class of the exercise's test sources (tasks' and helpers'). */
+    public java.util.Set<String> testSourceClasses() {
+        return testSourceClasses;
     }
 
     /** Test classes that belong to no task: their tests run but count for nothing. */

@@ -35,7 +35,8 @@ final class TaskScoring {
             if (status != TaskStatus.PASSED) {
                 TaskStatus worst = status;
                 TestOutcome first = tests.stream().filter(t -> t.status() == worst).findFirst().orElseThrow();
-                message = first.name() + ": " + firstLine(first.message());
+                // The cause first: a long test name must not push it out of a shortened line.
+                message = firstLine(first.message()) + " [" + first.name() + "]";
             }
             long duration = tests.stream().mapToLong(TestOutcome::durationMs).sum();
             results.add(new TaskResult(task, status, message, duration, tests, 1, status == TaskStatus.PASSED ? 1 : 0));
@@ -50,10 +51,11 @@ final class TaskScoring {
             for (int t = 0; t < combined.size(); t++) {
                 TaskResult sofar = combined.get(t);
                 TaskResult next = runs.get(r).get(t);
-                TaskStatus status = sofar.status().worse(next.status());
-                String message = sofar.message() != null ? sofar.message() : next.message();
-                combined.set(t, new TaskResult(sofar.task(), status, message, sofar.durationMs() + next.durationMs(),
-                        next.tests(), sofar.runs() + next.runs(), sofar.passedRuns() + next.passedRuns()));
+                // The worst run speaks for the task: its status, its message, its tests.
+                TaskResult worst = next.status().ordinal() > sofar.status().ordinal() ? next : sofar;
+                combined.set(t, new TaskResult(sofar.task(), worst.status(), worst.message(),
+                        sofar.durationMs() + next.durationMs(), worst.tests(), sofar.runs() + next.runs(),
+                        sofar.passedRuns() + next.passedRuns()));
             }
         }
         return combined;

@@ -1,33 +1,28 @@
 package dev.dbkata.grader.runner;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What an exercise's JVM tells the grader: one JSON object per line, flushed as it happens, so
- * that the grader still knows what ran when the JVM exits in the middle of a test.
+ * What an exercise's JVM tells the grader: one JSON object per line on the JVM's own standard
+ * output, flushed as it happens, so that the grader still knows what ran when the JVM exits in the
+ * middle of a test.
  *
- * <p>Written by hand rather than with a JSON library: this class runs on the learner's test
- * classpath, which should hold nothing the grader does not need there.
+ * <p>Every line starts with a secret the grader handed over on standard input before any test
+ * code ran; the grader believes only lines that carry it. Tests print to standard error instead
+ * (see {@link OutputCapture}), so code under test can neither forge nor garble an event. Written
+ * by hand rather than with a JSON library: this class runs on the learner's classpath, which
+ * should hold nothing the grader does not need there.
  */
-final class EventLog implements AutoCloseable {
+final class EventLog {
 
-    private final Writer out;
+    private final PrintStream out;
+    private final String secret;
 
-    EventLog(Path file) {
-        try {
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    EventLog(PrintStream out, String secret) {
+        this.out = out;
+        this.secret = secret;
     }
 
     /** Writes one event; {@code fields} alternate names and values (strings, numbers, booleans). */
@@ -39,21 +34,17 @@ final class EventLog implements AutoCloseable {
                 map.put((String) fields[i], fields[i + 1]);
             }
         }
-        StringBuilder line = new StringBuilder("{");
+        StringBuilder line = new StringBuilder(secret).append(' ').append('{');
         map.forEach((name, value) -> {
-            if (line.length() > 1) {
+            if (line.charAt(line.length() - 1) != '{') {
                 line.append(',');
             }
             line.append(quote(name)).append(':');
             line.append(value instanceof Number || value instanceof Boolean ? value.toString() : quote(value.toString()));
         });
-        line.append("}\n");
-        try {
-            out.write(line.toString());
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        line.append('}');
+        out.println(line);
+        out.flush();
     }
 
     static String quote(String text) {
@@ -67,7 +58,7 @@ final class EventLog implements AutoCloseable {
                 case '\r' -> quoted.append("\\r");
                 case '\t' -> quoted.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
                         quoted.append(String.format("\\u%04x", (int) c));
                     } else {
                         quoted.append(c);
@@ -76,10 +67,5 @@ final class EventLog implements AutoCloseable {
             }
         }
         return quoted.append('"').toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-        out.close();
     }
 }

@@ -2,6 +2,12 @@ package dev.dbkata.grader.runner;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -25,7 +31,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * first the tests it found ({@code discovered}), then each result ({@code finished}), then
  * {@code done}. The grader reads the log; a log without {@code done} means the JVM ended early.
  *
- * <p>Arguments: the event log, the compiled test classes, and the limit per test in seconds.
+ * <p>Arguments: the compiled test classes and the limit per test in seconds; standard input
+ * carries the grader's secret for the event log.
  * Tests run in a thread of their own ({@code SEPARATE_THREAD}), so a test that loops forever is
  * failed at its limit and the others still run.
  */
@@ -35,17 +42,22 @@ public final class ExerciseRunner {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: ExerciseRunner EVENT-LOG TEST-CLASSES SECONDS-PER-TEST");
+        if (args.length != 2) {
+            System.err.println("usage: ExerciseRunner TEST-CLASSES SECONDS-PER-TEST (and the grader's secret on stdin)");
             System.exit(2);
         }
+        // Read before any test code runs, and kept only here: the secret that marks real events.
+        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (secret == null || secret.isBlank()) {
+            System.err.println("ExerciseRunner: no secret on standard input; the grader starts this class");
+            System.exit(2);
+        }
+        EventLog log = new EventLog(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
+                secret);
         // The grader is this JVM's parent: if it goes (Ctrl-C, kill -9), there is nobody to report
         // to, so stop too; the shutdown hooks still stop the database servers.
         ProcessHandle.current().parent().ifPresent(grader -> grader.onExit().thenRun(() -> System.exit(3)));
-        int code;
-        try (EventLog log = new EventLog(Path.of(args[0]))) {
-            code = run(log, Path.of(args[1]), Integer.parseInt(args[2]));
-        }
+        int code = run(log, Path.of(args[0]), Integer.parseInt(args[1]));
         // Exits even when a timed-out test's thread is still spinning; shutdown hooks stop servers.
         System.exit(code);
     }

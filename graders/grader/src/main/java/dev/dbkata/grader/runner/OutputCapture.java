@@ -6,8 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keeps what tests print (stdout and stderr) per test, up to a limit, while still passing it on
- * to the JVM's own streams. Tests of one exercise run one after another, so one buffer serves.
+ * Keeps what tests print (stdout and stderr) per test, up to a limit, and passes all of it on to
+ * the JVM's standard error: standard output belongs to the {@link EventLog}. Tests of one
+ * exercise run one after another, so one buffer serves.
  */
 final class OutputCapture {
 
@@ -16,8 +17,9 @@ final class OutputCapture {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
     void install() {
-        System.setOut(tee(System.out));
-        System.setErr(tee(System.err));
+        PrintStream stderr = System.err;
+        System.setOut(tee(stderr));
+        System.setErr(tee(stderr));
     }
 
     /** What was printed since the last call, at most {@value #LIMIT} bytes. */
