@@ -96,7 +96,8 @@ public final class Main {
         }
         String summary = env.get("GITHUB_STEP_SUMMARY");
         if (summary != null && !summary.isBlank()) {
-            append(Path.of(summary), ReportFormat.MARKDOWN.render(report));
+            write(Path.of(summary), ReportFormat.MARKDOWN.render(report), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         }
         if (arguments.failUnder() != null && score.percent() < arguments.failUnder()) {
             err.printf(Locale.ROOT, "kata: score %.1f%% is below --fail-under %.1f%%%n", score.percent(), arguments.failUnder());
@@ -140,25 +141,18 @@ public final class Main {
         }
     }
 
-    private static void write(Path file, String text) {
+    private static void write(Path file, String text, java.nio.file.OpenOption... options) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, text);
+            Files.writeString(file, text, options);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }
     }
 
-    private static void append(Path file, String text) {
-        try {
-            Files.writeString(file, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to " + file, e);
-        }
-    }
 
     /** The parsed command line. */
     record Arguments(String command, List<String> names, Path repo, Target target, ReportFormat format, Path output,
