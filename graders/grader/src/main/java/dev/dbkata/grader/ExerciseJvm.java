@@ -115,11 +115,27 @@ final class ExerciseJvm {
                 || variable.endsWith("_TOKEN") || variable.endsWith("_SECRET") || variable.endsWith("_PASSWORD");
     }
 
+    /** Longest line kept whole; a longer one (output without line breaks) is cut into pieces. */
+    private static final int LONGEST_LINE = 1 << 20;
+
     private static Thread drain(java.io.InputStream stream, java.util.function.Consumer<String> lines) {
         Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.accept(line);
+            try (var in = new java.io.InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                StringBuilder line = new StringBuilder();
+                char[] buffer = new char[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n' || line.length() >= LONGEST_LINE) {
+                            lines.accept(line.toString());
+                            line.setLength(0);
+                        }
+                        if (buffer[i] != '\n') {
+                            line.append(buffer[i]);
+                        }
+                    }
+                }
+                if (line.length() > 0) {
+                    lines.accept(line.toString());
                 }
             } catch (IOException e) {
                 // The JVM is gone; what was read is what there is.
