@@ -41,4 +41,26 @@ public final class Backends {
     public static String reason() {
         return CHOICE.get().reason();
     }
+
+    /**
+     * Decides afresh from the settings and this machine, starting nothing: for a tool that hands
+     * the decision on to test JVMs of its own (as the grader does), so that all of them agree.
+     *
+     * @throws InfrastructureException when the setting is unknown, or Docker was asked for and
+     *                                 does not answer (the message says what to do)
+     */
+    public static Decision decide() {
+        BackendChoice choice = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY), System.getenv(),
+                () -> DockerProbe.ofSystem().probe());
+        return new Decision(choice.backend().name().toLowerCase(java.util.Locale.ROOT), choice.reason());
+    }
+
+    /**
+     * A backend decision.
+     *
+     * @param name   {@code embedded} or {@code docker}, the value {@code -Dkata.backend} takes
+     * @param reason why, in words for a log or a report
+     */
+    public record Decision(String name, String reason) {
+    }
 }

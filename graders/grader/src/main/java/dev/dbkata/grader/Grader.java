@@ -15,9 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.dbkata.testkit.backend.BackendChoice;
-import dev.dbkata.testkit.backend.BackendUnavailableException;
-import dev.dbkata.testkit.backend.DockerProbe;
+import dev.dbkata.testkit.Backends;
+import dev.dbkata.testkit.InfrastructureException;
 
 /**
  * Grades exercises, each in a JVM of its own (one at a time unless {@code --jobs} says more), in
@@ -122,11 +121,10 @@ public final class Grader {
     /** Decided once for the whole run and passed to every exercise's JVM, so all use the same. */
     private String chooseBackend() {
         try {
-            BackendChoice choice = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY), System.getenv(),
-                    () -> DockerProbe.ofSystem().probe());
-            progress.println("Database backend: " + choice.backend().name().toLowerCase(Locale.ROOT) + " (" + choice.reason() + ")");
-            return choice.backend().name().toLowerCase(Locale.ROOT);
-        } catch (BackendUnavailableException e) {
+            Backends.Decision choice = Backends.decide();
+            progress.println("Database backend: " + choice.name() + " (" + choice.reason() + ")");
+            return choice.name();
+        } catch (InfrastructureException e) {
             throw new GradingException(e.getMessage(), e);
         }
     }

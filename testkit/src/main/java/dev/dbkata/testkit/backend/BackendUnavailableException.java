@@ -1,7 +1,9 @@
 package dev.dbkata.testkit.backend;
 
+import dev.dbkata.testkit.InfrastructureException;
+
 /** The servers a test asked for cannot be started here; the message says why and what to do. */
-public class BackendUnavailableException extends RuntimeException {
+public class BackendUnavailableException extends InfrastructureException {
 
     private static final long serialVersionUID = 1L;
 
