@@ -163,8 +163,9 @@ public final class RepositoryLayout {
             return List.of("roadmap.md is missing");
         }
         List<String> problems = new ArrayList<>();
-        String link = "](exercises/" + id + "/)";
-        String line = roadmap.lines().filter(l -> l.contains(link)).findFirst().orElse(null);
+        String line = roadmap.lines()
+                .filter(l -> l.contains("](exercises/" + id + "/)") || l.contains("](exercises/" + id + ")"))
+                .findFirst().orElse(null);
         if (line == null) {
             problems.add("roadmap.md does not link exercises/" + id + ": its entry's heading should read \"### "
                     + id.substring(0, 2) + " — [Title](exercises/" + id + "/) · N tasks, N points · [mentor notes](solutions/"

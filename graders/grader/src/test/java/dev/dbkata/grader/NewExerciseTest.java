@@ -128,7 +128,7 @@ class NewExerciseTest {
     }
 
     /** An empty kata with this repository's own registries: what kata new edits. */
-    private static KataRepository repositoryFrame(Path folder) throws IOException {
+    static KataRepository repositoryFrame(Path folder) throws IOException {
         Path source = Path.of("../..").toAbsolutePath().normalize();
         for (String file : REGISTRIES) {
             Path target = folder.resolve(file);
