@@ -126,8 +126,9 @@ public final class Main {
         Report skeletons = new Grader(err).grade(request(repository, arguments, Target.exercises()));
         List<String> offenders = Verification.offenders(repository, solutions, skeletons);
         if (offenders.isEmpty()) {
-            out.printf(Locale.ROOT, "kata verify: %d exercises, %d tasks: every reference passes, every skeleton fails.%n",
-                    skeletons.exercises().size(), skeletons.exercises().stream().mapToInt(e -> e.tasks().size()).sum());
+            int tasks = skeletons.exercises().stream().mapToInt(e -> e.tasks().size()).sum();
+            out.println("kata verify: " + RepositoryLayout.count(skeletons.exercises().size(), "exercise") + ", "
+                    + RepositoryLayout.count(tasks, "task") + ": every reference passes, every skeleton fails.");
             return OK;
         }
         out.println("kata verify found " + offenders.size() + " problem(s):");
