@@ -1,10 +1,6 @@
 package dev.dbkata.grader;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +16,7 @@ import dev.dbkata.testkit.InfrastructureException;
 
 /**
  * Grades exercises, each in a JVM of its own (one at a time unless {@code --jobs} says more), in
- * a workspace that is deleted afterwards; the graded tree is only read. Prints one progress line
+ * a {@link GradingWorkspace} that is deleted afterwards; the graded tree is only read. Prints one progress line
  * per exercise as it finishes.
  */
 public final class Grader {
@@ -62,11 +58,11 @@ public final class Grader {
         ExerciseJvm jvm = new ExerciseJvm(backend, request.perTest(), request.perExercise());
         ExerciseGrader exerciseGrader = new ExerciseGrader(request.repository(), request.target(), jvm, compiler,
                 request.repeat());
-        Path workspace = createWorkspace();
+        GradingWorkspace workspace = GradingWorkspace.create(progress);
         // Ctrl-C: stop the test JVMs (and so their servers) and remove the workspace.
         Thread cleanUp = new Thread(() -> {
             jvm.stopAll();
-            FileCopies.deleteTree(workspace);
+            workspace.delete();
         }, "grader-clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         long start = System.nanoTime();
@@ -76,7 +72,7 @@ public final class Grader {
             List<Future<ExerciseResult>> futures = new ArrayList<>();
             for (String id : request.exercises()) {
                 futures.add(pool.submit(() -> {
-                    ExerciseResult result = exerciseGrader.grade(id, workspace.resolve(id));
+                    ExerciseResult result = exerciseGrader.grade(id, workspace.exercise(id));
                     synchronized (progress) {
                         progress.printf(Locale.ROOT,
                                 "[%d/%d] %-28s %d/%d tasks passed  %3d/%-3d points  %5.1f s  (%s elapsed)%n",
@@ -95,12 +91,7 @@ public final class Grader {
         } finally {
             pool.shutdownNow();
             removeHook(cleanUp);
-            try {
-                FileCopies.deleteTree(workspace);
-            } catch (UncheckedIOException e) {
-                // The report is worth more than a tidy temporary folder.
-                progress.println("kata: could not remove " + workspace + ": " + e.getMessage());
-            }
+            workspace.close();
         }
     }
 
@@ -134,44 +125,6 @@ public final class Grader {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // The JVM is already shutting down: the hook is running or has run.
-        }
-    }
-
-    /**
-     * A fresh folder named after this JVM; folders of graders that were killed before they could
-     * clean up (their JVM is gone, and the folder is hours old) are removed on the way.
-     */
-    private static Path createWorkspace() {
-        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (java.util.stream.Stream<Path> old = Files.list(temp)) {
-            old.filter(dir -> ownerIsGone(dir.getFileName().toString()) && isStale(dir)).forEach(dir -> {
-                try {
-                    FileCopies.deleteTree(dir);
-                } catch (UncheckedIOException e) {
-                    // Another grader's clean-up got there first, or it is not ours to delete.
-                }
-            });
-        } catch (IOException e) {
-            // Nothing to tidy, or no right to: neither stops this run.
-        }
-        try {
-            return Files.createTempDirectory("dbkata-grade-" + ProcessHandle.current().pid() + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a folder to grade in (is the temporary folder writable?)", e);
-        }
-    }
-
-    static boolean ownerIsGone(String folderName) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dbkata-grade-(\\d+)-\\d+").matcher(folderName);
-        return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true);
-    }
-
-    /** Old enough that no grader still uses it, even one whose process this machine cannot see (a container). */
-    private static boolean isStale(Path folder) {
-        try {
-            return Files.getLastModifiedTime(folder).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(6)));
-        } catch (IOException e) {
-            return false;
         }
     }
 

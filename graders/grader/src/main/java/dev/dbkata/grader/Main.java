@@ -5,8 +5,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,7 +18,9 @@ import dev.dbkata.grader.format.ReportFormat;
  * verify [EXERCISE...] [--repeat N] [--jobs N]
  * list
  * hint   EXERCISE [TASK]
+ * new    NN-slug "Title" LEVEL
  * </pre>
+ * Each command takes {@code --help}. 
  * Exit status: 0 done; 1 below {@code --fail-under}, or {@code verify} found offenders; 2 the
  * command could not run (its message says why).
  */
@@ -47,6 +47,10 @@ public final class Main {
     int run(String[] args) {
         try {
             Arguments arguments = Arguments.parse(args);
+            if (arguments.help()) {
+                out.println(Arguments.USAGE);
+                return OK;
+            }
             KataRepository repository = new KataRepository(arguments.repo());
             return switch (arguments.command()) {
                 case "grade" -> grade(repository, arguments);
@@ -56,11 +60,20 @@ public final class Main {
                     yield OK;
                 }
                 case "hint" -> {
-                    if (arguments.names().isEmpty() || arguments.names().size() > 2) {
+                    List<String> names = arguments.exercises();
+                    if (names.isEmpty() || names.size() > 2) {
                         throw new GradingException("usage: kata hint EXERCISE [TASK]");
                     }
-                    out.println(Hints.next(repository, arguments.names().get(0),
-                            arguments.names().size() == 2 ? arguments.names().get(1) : null));
+                    out.println(Hints.next(repository, names.get(0), names.size() == 2 ? names.get(1) : null));
+                    yield OK;
+                }
+                case "new" -> {
+                    if (arguments.names().size() != 3) {
+                        throw new GradingException("usage: kata new NN-slug \"Title\" BEGINNER|INTERMEDIATE|ADVANCED");
+                    }
+                    ExerciseScaffold.Created created = new ExerciseScaffold(repository).create(arguments.names().get(0),
+                            arguments.names().get(1), arguments.names().get(2));
+                    out.print(created.describe());
                     yield OK;
                 }
                 default -> throw new GradingException("unknown command " + arguments.command() + "\n" + Arguments.USAGE);
@@ -108,13 +121,14 @@ public final class Main {
 
     private int verify(KataRepository repository, Arguments arguments) {
         err.println("Verifying the reference solutions (every task must pass) ...");
-        Report solutions = new Grader(err).grade(request(repository, arguments, new Target.Solutions()));
+        Report solutions = new Grader(err).grade(request(repository, arguments, Target.solutions()));
         err.println("Verifying the skeletons (every task must fail, for want of the learner's work) ...");
-        Report skeletons = new Grader(err).grade(request(repository, arguments, new Target.Exercises()));
+        Report skeletons = new Grader(err).grade(request(repository, arguments, Target.exercises()));
         List<String> offenders = Verification.offenders(repository, solutions, skeletons);
         if (offenders.isEmpty()) {
-            out.printf(Locale.ROOT, "kata verify: %d exercises, %d tasks: every reference passes, every skeleton fails.%n",
-                    skeletons.exercises().size(), skeletons.exercises().stream().mapToInt(e -> e.tasks().size()).sum());
+            int tasks = skeletons.exercises().stream().mapToInt(e -> e.tasks().size()).sum();
+            out.println("kata verify: " + RepositoryLayout.count(skeletons.exercises().size(), "exercise") + ", "
+                    + RepositoryLayout.count(tasks, "task") + ": every reference passes, every skeleton fails.");
             return OK;
         }
         out.println("kata verify found " + offenders.size() + " problem(s):");
@@ -123,7 +137,7 @@ public final class Main {
     }
 
     private static Grader.Request request(KataRepository repository, Arguments arguments, Target target) {
-        List<String> exercises = arguments.names().isEmpty() ? repository.exercises() : arguments.names();
+        List<String> exercises = arguments.exercises().isEmpty() ? repository.exercises() : arguments.exercises();
         return new Grader.Request(repository, target, exercises, arguments.testTimeout(), arguments.exerciseTimeout(),
                 arguments.repeat(), arguments.jobs());
     }
@@ -150,95 +164,6 @@ public final class Main {
             Files.writeString(file, text, options);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
-        }
-    }
-
-
-    /** The parsed command line. */
-    record Arguments(String command, List<String> names, Path repo, Target target, ReportFormat format, Path output,
-            Double failUnder, int repeat, int jobs, Duration testTimeout, Duration exerciseTimeout) {
-
-        static final String USAGE = """
-                usage: kata grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR]
-                                   [--format text|json|markdown|junit|exercism] [--output FILE]
-                                   [--fail-under PCT] [--repeat N] [--jobs N]
-                                   [--test-timeout S] [--exercise-timeout S]
-                       kata verify [EXERCISE...] [--repeat N] [--jobs N]
-                       kata list
-                       kata hint EXERCISE [TASK]""";
-
-        static Arguments parse(String[] args) {
-            if (args.length == 0) {
-                throw new GradingException(USAGE);
-            }
-            String command = args[0];
-            List<String> names = new ArrayList<>();
-            Path repo = Path.of(System.getProperty("kata.root", "."));
-            String targetName = "exercises";
-            Path submission = null;
-            ReportFormat format = ReportFormat.TEXT;
-            Path output = null;
-            Double failUnder = null;
-            int repeat = 1;
-            int jobs = 1;
-            Duration testTimeout = Duration.ofSeconds(30);
-            Duration exerciseTimeout = Duration.ofSeconds(180);
-            for (int i = 1; i < args.length; i++) {
-                String arg = args[i];
-                if (!arg.startsWith("--")) {
-                    names.add(arg.replace('\\', '/').replaceAll("/+$", "").replaceFirst("^(\\./)?(exercises|solutions)/", ""));
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new GradingException(arg + " needs a value\n" + USAGE);
-                }
-                String value = args[++i];
-                switch (arg) {
-                    case "--repo" -> repo = Path.of(value);
-                    case "--target" -> targetName = value;
-                    case "--submission" -> submission = Path.of(value);
-                    case "--format" -> format = ReportFormat.parse(value);
-                    case "--output" -> output = Path.of(value);
-                    case "--fail-under" -> failUnder = number(arg, value, 0, 100);
-                    case "--repeat" -> repeat = (int) whole(arg, value, 1, 100);
-                    case "--jobs" -> jobs = (int) whole(arg, value, 1, 8);
-                    case "--test-timeout" -> testTimeout = Duration.ofSeconds(whole(arg, value, 1, 3600));
-                    case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds(whole(arg, value, 5, 36000));
-                    default -> throw new GradingException("unknown option " + arg + "\n" + USAGE);
-                }
-            }
-            Target target = switch (targetName) {
-                case "exercises" -> submission == null ? new Target.Exercises() : new Target.Submission(submission);
-                case "solutions" -> {
-                    if (submission != null) {
-                        throw new GradingException("--submission grades a learner's exercises; it does not go with --target solutions");
-                    }
-                    yield new Target.Solutions();
-                }
-                default -> throw new GradingException("--target is exercises or solutions, not " + targetName);
-            };
-            return new Arguments(command, List.copyOf(names), repo, target, format, output, failUnder, repeat, jobs,
-                    testTimeout, exerciseTimeout);
-        }
-
-        private static long whole(String option, String value, long min, long max) {
-            double number = number(option, value, min, max);
-            if (number != Math.rint(number)) {
-                throw new GradingException(option + " takes a whole number from " + min + " to " + max + ", not " + value);
-            }
-            return (long) number;
-        }
-
-        private static double number(String option, String value, double min, double max) {
-            try {
-                double number = Double.parseDouble(value);
-                if (number < min || number > max) {
-                    throw new NumberFormatException();
-                }
-                return number;
-            } catch (NumberFormatException e) {
-                throw new GradingException(option + " takes a number from " + (long) min + " to " + (long) max + ", not " + value);
-            }
         }
     }
 }

@@ -4,97 +4,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Whose code is graded: this repository's skeletons ({@code exercises}), its reference code
- * ({@code solutions}), or another checkout ({@code submission}, a learner's fork). The tests are
- * always this repository's.
+ * Whose code is graded: the modules under {@code folder} ({@code exercises} or {@code solutions})
+ * of a checkout. The tests are always this repository's, and so is the build that wrote each
+ * module's classpath.
+ *
+ * @param name     what reports call it: {@code exercises} (this repository's skeletons),
+ *                 {@code solutions} (its reference code) or {@code submission} (a learner's fork)
+ * @param folder   the folder of the checkout that holds one module per exercise
+ * @param checkout the checkout the code comes from; {@code null} for this repository
  */
-public sealed interface Target {
+public record Target(String name, String folder, Path checkout) {
 
-    /** The name reports use. */
-    String name();
-
-    /** The folder holding the graded code of an exercise: what becomes {@code src/main}. */
-    Path mainSources(KataRepository repository, String exercise);
-
-    /** The module whose build wrote the classpath to compile and run against. */
-    Path classpathModule(KataRepository repository, String exercise);
-
-    /** The tree the graded code must lie in: a link out of it is refused. */
-    Path root(KataRepository repository);
-
-    record Exercises() implements Target {
-        @Override
-        public String name() {
-            return "exercises";
-        }
-
-        @Override
-        public Path mainSources(KataRepository repository, String exercise) {
-            return repository.exercise(exercise).resolve("src/main");
-        }
-
-        @Override
-        public Path root(KataRepository repository) {
-            return repository.root().resolve("exercises");
-        }
-
-        @Override
-        public Path classpathModule(KataRepository repository, String exercise) {
-            return repository.exercise(exercise);
-        }
+    public Target {
+        checkout = checkout == null ? null : checkout.toAbsolutePath().normalize();
     }
 
-    record Solutions() implements Target {
-        @Override
-        public String name() {
-            return "solutions";
-        }
+    /** This repository's skeletons. */
+    public static Target exercises() {
+        return new Target("exercises", "exercises", null);
+    }
 
-        @Override
-        public Path mainSources(KataRepository repository, String exercise) {
-            return repository.solution(exercise).resolve("src/main");
-        }
-
-        @Override
-        public Path root(KataRepository repository) {
-            return repository.root().resolve("solutions");
-        }
-
-        @Override
-        public Path classpathModule(KataRepository repository, String exercise) {
-            return Files.isDirectory(repository.solution(exercise)) ? repository.solution(exercise)
-                    : repository.exercise(exercise);
-        }
+    /** This repository's reference solutions. */
+    public static Target solutions() {
+        return new Target("solutions", "solutions", null);
     }
 
     /** Another checkout of this repository's layout; only its {@code exercises/NN/src/main} counts. */
-    record Submission(Path root) implements Target {
-        public Submission {
-            root = root.toAbsolutePath().normalize();
-            if (!Files.isDirectory(root.resolve("exercises"))) {
-                throw new GradingException("--submission " + root + " has no exercises/ folder: point it at the root"
-                        + " of a checkout of this repository's layout");
-            }
+    public static Target submission(Path checkout) {
+        Target target = new Target("submission", "exercises", checkout);
+        if (!Files.isDirectory(target.checkout().resolve("exercises"))) {
+            throw new GradingException("--submission " + target.checkout() + " has no exercises/ folder: point it at"
+                    + " the root of a checkout of this repository's layout");
         }
+        return target;
+    }
 
-        @Override
-        public String name() {
-            return "submission";
-        }
+    /** The tree the graded code must lie in: a link out of it is refused. */
+    public Path root(KataRepository repository) {
+        return (checkout == null ? repository.root() : checkout).resolve(folder);
+    }
 
-        @Override
-        public Path mainSources(KataRepository repository, String exercise) {
-            return root.resolve("exercises").resolve(exercise).resolve("src/main");
-        }
+    /** The folder holding the graded code of an exercise: what becomes {@code src/main}. */
+    public Path mainSources(KataRepository repository, String exercise) {
+        return root(repository).resolve(exercise).resolve("src/main");
+    }
 
-        @Override
-        public Path root(KataRepository repository) {
-            return root.resolve("exercises");
-        }
-
-        @Override
-        public Path classpathModule(KataRepository repository, String exercise) {
-            return repository.exercise(exercise);
-        }
+    /**
+     * The module of this repository whose build wrote the classpath to compile and run against:
+     * the graded module's namesake here, or the exercise when there is none (a missing solution).
+     */
+    public Path classpathModule(KataRepository repository, String exercise) {
+        Path own = repository.root().resolve(folder).resolve(exercise);
+        return Files.isDirectory(own) ? own : repository.exercise(exercise);
     }
 }

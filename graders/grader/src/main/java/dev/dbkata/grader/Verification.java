@@ -1,6 +1,5 @@
 package dev.dbkata.grader;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,44 +33,12 @@ final class Verification {
                             + (task.message() == null ? "" : ": " + task.message()));
                 }
             }
-            offenders.addAll(documentation(repository, exercise.exercise()));
+            offenders.addAll(RepositoryLayout.documentation(repository, exercise.exercise()));
         }
         return offenders;
     }
 
-    private static List<String> documentation(KataRepository repository, ExerciseInfo exercise) {
-        List<String> problems = new ArrayList<>();
-        String id = exercise.id();
-        for (String untasked : repository.catalog(id).untaskedTestClasses()) {
-            problems.add("exercises/" + id + ": " + untasked + " has tests but no @Task, so they count for nothing");
-        }
-        for (String file : List.of("README.md", "HINTS.md")) {
-            String text = read(repository.exercise(id).resolve(file));
-            if (text == null) {
-                problems.add("exercises/" + id + ": no " + file);
-                continue;
-            }
-            for (TaskInfo task : exercise.tasks()) {
-                if (!text.contains(task.id())) {
-                    problems.add("exercises/" + id + "/" + file + " does not mention task " + task.id());
-                }
-            }
-        }
-        if (!Files.isRegularFile(repository.solution(id).resolve("SOLUTION.md"))) {
-            problems.add("solutions/" + id + ": no SOLUTION.md");
-        }
-        return problems;
-    }
-
     private static String runs(TaskResult task) {
         return task.runs() > 1 ? " (passed " + task.passedRuns() + " of " + task.runs() + " runs)" : "";
-    }
-
-    private static String read(java.nio.file.Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.readString(file) : null;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

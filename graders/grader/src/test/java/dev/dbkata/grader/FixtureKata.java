@@ -27,19 +27,26 @@ final class FixtureKata {
 
     static KataRepository copyTo(Path folder) {
         FileCopies.copyTree(resource("fixture-kata"), folder);
-        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.contains("grader" + File.separator + "target"))
-                .collect(Collectors.joining(File.pathSeparator));
         try (Stream<Path> modules = Stream.concat(Files.list(folder.resolve("exercises")), Files.list(folder.resolve("solutions")))) {
-            for (Path module : modules.toList()) {
-                Path file = module.resolve("target/kata/test-classpath.txt");
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, classpath);
-            }
+            modules.forEach(FixtureKata::writeClasspath);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new KataRepository(folder);
+    }
+
+    /** The classpath file a module's build would write: the grader's own test classpath (JUnit, the testkit). */
+    static void writeClasspath(Path module) {
+        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("grader" + File.separator + "target"))
+                .collect(Collectors.joining(File.pathSeparator));
+        try {
+            Path file = module.resolve("target/kata/test-classpath.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, classpath);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path resource(String name) {

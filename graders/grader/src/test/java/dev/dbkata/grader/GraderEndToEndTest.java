@@ -38,7 +38,7 @@ class GraderEndToEndTest {
         this.folder = folder;
         kata = FixtureKata.copyTo(folder.resolve("kata"));
         before = FixtureKata.fingerprint(kata.root());
-        report = grader().grade(new Grader.Request(kata, new Target.Exercises(), kata.exercises(), Duration.ofSeconds(3),
+        report = grader().grade(new Grader.Request(kata, Target.exercises(), kata.exercises(), Duration.ofSeconds(3),
                 Duration.ofSeconds(90), 1, 2));
         firstProgress = progress.toString(StandardCharsets.UTF_8);
     }
@@ -118,7 +118,7 @@ class GraderEndToEndTest {
     @Test
     @DisplayName("an exercise that runs out of its time scores its unfinished tasks as 'timeout'")
     void exerciseTimeout() {
-        Report slow = grader().grade(new Grader.Request(kata, new Target.Exercises(), List.of("04-looping"),
+        Report slow = grader().grade(new Grader.Request(kata, Target.exercises(), List.of("04-looping"),
                 Duration.ofSeconds(600), Duration.ofSeconds(6), 1));
 
         TaskResult spin = task(exercise(slow, "04-looping"), "spin");
@@ -132,7 +132,7 @@ class GraderEndToEndTest {
         Path record = Path.of(System.getProperty("java.io.tmpdir"), "dbkata-fixture-hanging-server.txt");
         Files.deleteIfExists(record);
 
-        Report hung = grader().grade(new Grader.Request(kata, new Target.Exercises(), List.of("07-hanging-server"),
+        Report hung = grader().grade(new Grader.Request(kata, Target.exercises(), List.of("07-hanging-server"),
                 Duration.ofSeconds(600), Duration.ofSeconds(20), 1));
 
         assertThat(task(exercise(hung, "07-hanging-server"), "hang").status()).isEqualTo(TaskStatus.TIMEOUT);
@@ -158,7 +158,7 @@ class GraderEndToEndTest {
                 "package fixture.failing; public final class Expected { public static int twiceOf(int n) { return n + 10; } }");
         Map<String, String> untouched = FixtureKata.fingerprint(submission);
 
-        Report graded = grader().grade(new Grader.Request(kata, new Target.Submission(submission), List.of("02-failing"),
+        Report graded = grader().grade(new Grader.Request(kata, Target.submission(submission), List.of("02-failing"),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), 1));
 
         assertThat(graded.target()).isEqualTo("submission");
@@ -172,7 +172,7 @@ class GraderEndToEndTest {
     @Test
     @DisplayName("verify accepts a reference that passes and a skeleton that fails, and names every offender")
     void verification() {
-        Report solutions = grader().grade(new Grader.Request(kata, new Target.Solutions(), List.of("02-failing"),
+        Report solutions = grader().grade(new Grader.Request(kata, Target.solutions(), List.of("02-failing"),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), 2));
         Report skeletons = new Report("embedded", "exercises", List.of(exercise(report, "02-failing")));
 

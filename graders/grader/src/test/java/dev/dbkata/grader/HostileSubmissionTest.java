@@ -106,7 +106,7 @@ class HostileSubmissionTest {
     @Test
     @DisplayName("one exercise named twice is graded once")
     void namedTwice() {
-        Grader.Request request = new Grader.Request(kata, new Target.Exercises(), List.of("02-failing", "02-failing"),
+        Grader.Request request = new Grader.Request(kata, Target.exercises(), List.of("02-failing", "02-failing"),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), 1);
 
         assertThat(request.exercises()).containsExactly("02-failing");
@@ -127,7 +127,7 @@ class HostileSubmissionTest {
 
     private ExerciseResult grade(Path submissionRoot) {
         Report report = new Grader(new PrintStream(OutputStream.nullOutputStream())).grade(new Grader.Request(kata,
-                new Target.Submission(submissionRoot), List.of("02-failing"), Duration.ofSeconds(30), Duration.ofSeconds(60), 1));
+                Target.submission(submissionRoot), List.of("02-failing"), Duration.ofSeconds(30), Duration.ofSeconds(60), 1));
         return report.exercises().get(0);
     }
 }

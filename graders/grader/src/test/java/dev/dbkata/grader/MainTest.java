@@ -79,4 +79,13 @@ class MainTest {
                 .contains("01-passing               Beginner          2      5  not tested yet")
                 .contains("[ ] overflow                     Advanced      3  Wrap around \"like Java\"");
     }
+
+    @Test
+    @DisplayName("--help prints every option and exits 0, for grade and verify alike")
+    void help() {
+        assertThat(main.run(new String[] {"grade", "--help"})).isEqualTo(Main.OK);
+        assertThat(main.run(new String[] {"verify", "-h"})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--fail-under PCT").contains("--exercise-timeout S");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }

@@ -24,9 +24,9 @@ class WorkspaceTest {
     void ownerIsGone() {
         long self = ProcessHandle.current().pid();
 
-        assertThat(Grader.ownerIsGone("dbkata-grade-" + self + "-123")).isFalse();
-        assertThat(Grader.ownerIsGone("dbkata-grade-" + Long.MAX_VALUE + "-123")).isTrue();
-        assertThat(Grader.ownerIsGone("dbkata-something-else")).isFalse();
-        assertThat(Grader.ownerIsGone("dbkata-grade-123")).as("the old naming, without an owner").isFalse();
+        assertThat(GradingWorkspace.ownerIsGone("dbkata-grade-" + self + "-123")).isFalse();
+        assertThat(GradingWorkspace.ownerIsGone("dbkata-grade-" + Long.MAX_VALUE + "-123")).isTrue();
+        assertThat(GradingWorkspace.ownerIsGone("dbkata-something-else")).isFalse();
+        assertThat(GradingWorkspace.ownerIsGone("dbkata-grade-123")).as("the old naming, without an owner").isFalse();
     }
 }

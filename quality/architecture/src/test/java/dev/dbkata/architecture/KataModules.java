@@ -42,8 +42,11 @@ final class KataModules {
         return new KataModules(Path.of(System.getProperty("kata.root", "../..")).toAbsolutePath());
     }
 
+    /** Imported once per kind: importing every module's classes is the slow part of these rules. */
+    private final java.util.Map<String, List<Module>> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+
     Module testkit() {
-        return load("testkit", root.resolve("testkit"));
+        return loaded.computeIfAbsent("testkit", kind -> List.of(load(kind, root.resolve("testkit")))).get(0);
     }
 
     List<Module> exercises() {
@@ -72,6 +75,10 @@ final class KataModules {
     }
 
     private List<Module> loadAll(String kind) {
+        return loaded.computeIfAbsent(kind, this::importAll);
+    }
+
+    private List<Module> importAll(String kind) {
         Path parent = root.resolve(kind);
         if (!Files.isDirectory(parent)) {
             return List.of();

@@ -23,12 +23,15 @@ import org.junit.jupiter.api.Test;
  *   <li>a solution uses no class of another exercise or solution, nor of a grader (its tests are
  *       its own exercise's, which share its class names);</li>
  *   <li>the testkit uses no class of any exercise, solution or grader;</li>
+ *   <li>exercises, solutions and graders use the testkit's public API only, never its
+ *       {@code backend}, {@code embedded} or {@code docker} internals;</li>
  *   <li>no exercise or solution declares a Maven dependency on a solution or a grader.</li>
  * </ul>
  */
 class ModuleDependencyRulesTest {
 
-    private final KataModules modules = KataModules.fromSystemProperty();
+    /** Shared by the rules: the compiled classes do not change while they run. */
+    private static final KataModules modules = KataModules.fromSystemProperty();
 
     @Test
     @DisplayName("the rules see the compiled testkit (they would pass vacuously otherwise)")
@@ -75,6 +78,18 @@ class ModuleDependencyRulesTest {
             noClasses().should().dependOnClassesThat(named(forbidden, "classes of other modules than " + solution.id()))
                     .allowEmptyShould(true)
                     .check(solution.classes());
+        }
+    }
+
+    @Test
+    @DisplayName("exercises, solutions and graders use only the testkit's public API")
+    void testkitInternalsStayInside() {
+        for (KataModules.Module module : concat(modules.exercises(), modules.solutions(), modules.graders())) {
+            noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.dbkata.testkit.backend..",
+                            "dev.dbkata.testkit.embedded..", "dev.dbkata.testkit.docker..")
+                    .as(module.id() + " uses the testkit's public API (dev.dbkata.testkit) only")
+                    .allowEmptyShould(true)
+                    .check(module.classes());
         }
     }
 

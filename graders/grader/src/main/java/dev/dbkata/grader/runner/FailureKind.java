@@ -2,14 +2,14 @@ package dev.dbkata.grader.runner;
 
 import java.util.concurrent.TimeoutException;
 
+import dev.dbkata.testkit.InfrastructureException;
+
 /**
  * Sorts a test's failure into what the report says: the lesson's check failed or the code under
  * test threw ({@code failed}), the test ran out of time ({@code timeout}), or the servers it
  * needs could not be given to it ({@code error}: infrastructure, not the learner's doing).
  */
 final class FailureKind {
-
-    private static final String TESTKIT = "dev.dbkata.testkit.";
 
     private FailureKind() {
     }
@@ -25,17 +25,16 @@ final class FailureKind {
         return isInfrastructure(failure) ? "error" : "failed";
     }
 
-    /** Thrown by the testkit's own exceptions, or while the extension starts or mends servers. */
+    /**
+     * The testkit reports every server it could not start, mend or reset between tests as an
+     * {@link InfrastructureException}, possibly wrapped (by JUnit, by an executor, by the code
+     * under test).
+     */
     static boolean isInfrastructure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getClass().getName().startsWith(TESTKIT)) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof InfrastructureException) {
                 return true;
-            }
-            for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith(TESTKIT + "DatabaseExtension")
-                        || frame.getClassName().startsWith(TESTKIT + "TopologyHolder")) {
-                    return true;
-                }
             }
         }
         return false;
