@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dbkata.testkit.backend.Lazy;
+import dev.dbkata.testkit.backend.Parallel;
 
 /**
  * The folder in which this JVM keeps the data of the servers it runs, and the guarantees that no
@@ -105,13 +106,13 @@ final class RunDirectory {
 
     private void closeEverything() {
         List<AutoCloseable> servers = new ArrayList<>(open);
-        servers.parallelStream().forEach(server -> {
+        Parallel.run("dbkata-shutdown", servers.stream().map(server -> (Runnable) () -> {
             try {
                 server.close();
             } catch (Exception e) {
                 // Best effort at exit; the watchdog and the reaper catch what remains.
             }
-        });
+        }).toList());
         FileTrees.deleteQuietly(root);
     }
 
