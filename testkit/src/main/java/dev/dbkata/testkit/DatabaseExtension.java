@@ -36,17 +36,17 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     private static final List<Kind<?, ?>> KINDS = List.of(
             kind(WithPostgres.class, WithPostgres::reset,
                     a -> Postgres.server().withSettings(a.settings()).startTopology(),
-                    gives(PostgresNode.class, PostgresCluster::primary)),
+                    List.of(gives(PostgresNode.class, PostgresCluster::primary))),
             kind(WithPostgresCluster.class, WithPostgresCluster::reset,
                     a -> Postgres.cluster().withReplicas(a.replicas()).withSynchronousStandbys(a.synchronousStandbys())
                             .withSettings(a.settings()).start(),
-                    gives(PostgresCluster.class, cluster -> cluster), gives(PostgresNode.class, PostgresCluster::primary)),
+                    List.of(gives(PostgresCluster.class, cluster -> cluster), gives(PostgresNode.class, PostgresCluster::primary))),
             kind(WithShards.class, WithShards::reset,
                     a -> Postgres.shards().withCount(a.count()).withSettings(a.settings()).start(),
-                    gives(PostgresShards.class, shards -> shards)),
+                    List.of(gives(PostgresShards.class, shards -> shards))),
             kind(WithRedis.class, WithRedis::reset,
                     a -> Redis.servers().withCount(a.count()).start(),
-                    gives(RedisServers.class, servers -> servers), gives(RedisNode.class, RedisServers::node)));
+                    List.of(gives(RedisServers.class, servers -> servers), gives(RedisNode.class, RedisServers::node))));
 
     /** One kind of topology: the annotation that asks for it, how to start it, what it gives tests. */
     private record Kind<A extends Annotation, T extends Topology>(
@@ -61,10 +61,9 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     private record Gives<T>(Class<?> type, Function<T, ?> from) {
     }
 
-    @SafeVarargs
     private static <A extends Annotation, T extends Topology> Kind<A, T> kind(Class<A> annotation,
-            Function<A, Reset> reset, Function<A, T> start, Gives<T>... gives) {
-        return new Kind<>(annotation, reset, start, List.of(gives));
+            Function<A, Reset> reset, Function<A, T> start, List<Gives<T>> gives) {
+        return new Kind<>(annotation, reset, start, gives);
     }
 
     private static <T> Gives<T> gives(Class<?> type, Function<T, ?> from) {
