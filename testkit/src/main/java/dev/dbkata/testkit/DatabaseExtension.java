@@ -4,10 +4,7 @@ import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
-import dev.dbkata.testkit.backend.ClusterSpec;
-import dev.dbkata.testkit.backend.PostgresConfig;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,31 +27,47 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DatabaseExtension.class);
 
-    /** One kind of topology: the annotation that asks for it and how to start it from that annotation. */
+    /**
+     * Every topology a test class can declare, one row each: the annotation, its reset setting,
+     * how to start the servers it asks for (through the public builders, as a test outside the
+     * extension would), and which parameter types it provides. A type that two rows provide goes
+     * to the first of them the class declares. A new topology is a new row.
+     */
+    private static final List<Kind<?, ?>> KINDS = List.of(
+            kind(WithPostgres.class, WithPostgres::reset,
+                    a -> Postgres.server().withSettings(a.settings()).startTopology(),
+                    List.of(gives(PostgresNode.class, PostgresCluster::primary))),
+            kind(WithPostgresCluster.class, WithPostgresCluster::reset,
+                    a -> Postgres.cluster().withReplicas(a.replicas()).withSynchronousStandbys(a.synchronousStandbys())
+                            .withSettings(a.settings()).start(),
+                    List.of(gives(PostgresCluster.class, cluster -> cluster), gives(PostgresNode.class, PostgresCluster::primary))),
+            kind(WithShards.class, WithShards::reset,
+                    a -> Postgres.shards().withCount(a.count()).withSettings(a.settings()).start(),
+                    List.of(gives(PostgresShards.class, shards -> shards))),
+            kind(WithRedis.class, WithRedis::reset,
+                    a -> Redis.servers().withCount(a.count()).start(),
+                    List.of(gives(RedisServers.class, servers -> servers), gives(RedisNode.class, RedisServers::node))));
+
+    /** One kind of topology: the annotation that asks for it, how to start it, what it gives tests. */
     private record Kind<A extends Annotation, T extends Topology>(
-            Class<A> annotation, Function<A, Reset> reset, Function<A, Supplier<T>> starter) {
+            Class<A> annotation, Function<A, Reset> reset, Function<A, T> start, List<Gives<T>> gives) {
+
+        Optional<Gives<T>> giving(Class<?> type) {
+            return gives.stream().filter(g -> g.type() == type).findFirst();
+        }
     }
 
-    private static final List<Kind<?, ?>> KINDS = List.of(
-            new Kind<>(WithPostgres.class, WithPostgres::reset, a -> () -> PostgresCluster.start(Backends.current(),
-                    new ClusterSpec(0, 0, config(a.settings())), NodeRole.STANDALONE)),
-            new Kind<>(WithPostgresCluster.class, WithPostgresCluster::reset, a -> () -> PostgresCluster.start(
-                    Backends.current(), new ClusterSpec(a.replicas(), a.synchronousStandbys(), config(a.settings())),
-                    NodeRole.PRIMARY)),
-            new Kind<>(WithShards.class, WithShards::reset,
-                    a -> () -> PostgresShards.start(Backends.current(), a.count(), config(a.settings()))),
-            new Kind<>(WithRedis.class, WithRedis::reset, a -> () -> RedisServers.start(Backends.current(), a.count())));
+    /** A parameter type a topology provides, and how to get it from the topology. */
+    private record Gives<T>(Class<?> type, Function<T, ?> from) {
+    }
 
-    /** Which annotations provide a parameter type, the preferred one first. */
-    private static final java.util.Map<Class<?>, List<Class<? extends Annotation>>> PROVIDED_BY = java.util.Map.of(
-            PostgresNode.class, List.of(WithPostgres.class, WithPostgresCluster.class),
-            PostgresCluster.class, List.of(WithPostgresCluster.class),
-            PostgresShards.class, List.of(WithShards.class),
-            RedisNode.class, List.of(WithRedis.class),
-            RedisServers.class, List.of(WithRedis.class));
+    private static <A extends Annotation, T extends Topology> Kind<A, T> kind(Class<A> annotation,
+            Function<A, Reset> reset, Function<A, T> start, List<Gives<T>> gives) {
+        return new Kind<>(annotation, reset, start, gives);
+    }
 
-    private static PostgresConfig config(String[] settings) {
-        return PostgresConfig.withOverrides(PostgresConfig.parsePairs(settings));
+    private static <T> Gives<T> gives(Class<?> type, Function<T, ?> from) {
+        return new Gives<>(type, from);
     }
 
     @Override
@@ -77,7 +90,8 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
         }
         store.put(startedKey, Boolean.TRUE);
         A annotation = declared.get();
-        TopologyHolder<T> holder = new TopologyHolder<>(kind.starter().apply(annotation), kind.reset().apply(annotation));
+        TopologyHolder<T> holder = new TopologyHolder<>("@" + kind.annotation().getSimpleName() + " of "
+                + testClass.getSimpleName(), () -> kind.start().apply(annotation), kind.reset().apply(annotation));
         // Stored before starting, so that the store closes whatever did start if starting fails.
         store.put(kind.annotation(), holder);
         holder.start();
@@ -98,42 +112,44 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         // Claims every testkit type, so that a missing annotation is explained below rather than
         // reported as a parameter nobody can resolve.
-        return PROVIDED_BY.containsKey(parameter.getParameter().getType());
+        Class<?> type = parameter.getParameter().getType();
+        return KINDS.stream().anyMatch(kind -> kind.giving(type).isPresent());
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        TopologyHolder<?> holder = holderFor(type, context);
-        if (holder == null && parameter.getDeclaringExecutable() instanceof java.lang.reflect.Constructor) {
+        Optional<Object> resolved = resolve(type, context);
+        if (resolved.isEmpty() && parameter.getDeclaringExecutable() instanceof java.lang.reflect.Constructor) {
             beforeAll(context);
-            holder = holderFor(type, context);
+            resolved = resolve(type, context);
         }
-        if (holder == null) {
-            throw new ParameterResolutionException(context.getRequiredTestClass().getSimpleName() + " asks for a "
-                    + type.getSimpleName() + " but declares no such servers: annotate the class with "
-                    + PROVIDED_BY.get(type).stream().map(a -> "@" + a.getSimpleName())
-                            .collect(java.util.stream.Collectors.joining(" or ")) + ".");
-        }
-        Topology topology = holder.current();
-        if (type == PostgresNode.class) {
-            return ((PostgresCluster) topology).primary();
-        }
-        if (type == RedisNode.class) {
-            return ((RedisServers) topology).node();
-        }
-        return topology;
+        return resolved.orElseThrow(() -> new ParameterResolutionException(context.getRequiredTestClass().getSimpleName()
+                + " asks for a " + type.getSimpleName() + " but declares no such servers: annotate the class with "
+                + KINDS.stream().filter(kind -> kind.giving(type).isPresent())
+                        .map(kind -> "@" + kind.annotation().getSimpleName())
+                        .collect(java.util.stream.Collectors.joining(" or ")) + "."));
     }
 
-    /** Which declared topology provides a parameter of this type, if any. */
-    private static TopologyHolder<?> holderFor(Class<?> type, ExtensionContext context) {
+    /** The parameter from the first declared topology that provides its type, if any. */
+    private static Optional<Object> resolve(Class<?> type, ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        for (Class<? extends Annotation> annotation : PROVIDED_BY.getOrDefault(type, List.of())) {
-            TopologyHolder<?> holder = store.get(annotation, TopologyHolder.class);
-            if (holder != null) {
-                return holder;
+        for (Kind<?, ?> kind : KINDS) {
+            Optional<Object> value = resolve(kind, type, store);
+            if (value.isPresent()) {
+                return value;
             }
         }
-        return null;
+        return Optional.empty();
+    }
+
+    private static <T extends Topology> Optional<Object> resolve(Kind<?, T> kind, Class<?> type, ExtensionContext.Store store) {
+        Optional<Gives<T>> gives = kind.giving(type);
+        @SuppressWarnings("unchecked")
+        TopologyHolder<T> holder = store.get(kind.annotation(), TopologyHolder.class);
+        if (gives.isEmpty() || holder == null) {
+            return Optional.empty();
+        }
+        return Optional.of(gives.get().from().apply(holder.current()));
     }
 }

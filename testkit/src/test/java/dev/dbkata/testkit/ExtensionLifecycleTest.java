@@ -78,6 +78,39 @@ class ExtensionLifecycleTest {
         }
     }
 
+    @WithPostgres(settings = "shared_buffers=plenty")
+    static class ServersThatCannotStart {
+        @Test
+        void neverRuns(PostgresNode postgres) {
+        }
+    }
+
+    @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    static class MakesTheResetImpossible {
+        @Test
+        @org.junit.jupiter.api.Order(1)
+        void locksEveryoneOut(PostgresNode postgres) throws java.sql.SQLException {
+            // From another database: PostgreSQL refuses this for the database one is connected to.
+            try (java.sql.Connection other = java.sql.DriverManager.getConnection(
+                    "jdbc:postgresql://" + postgres.host() + ":" + postgres.port() + "/template1", "postgres", "");
+                 java.sql.Statement s = other.createStatement()) {
+                s.execute("ALTER DATABASE postgres WITH ALLOW_CONNECTIONS false");
+            }
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(2)
+        void cannotBePreparedFor(PostgresNode postgres) {
+        }
+    }
+
+    private static Throwable firstFailure(Events events) {
+        return events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+    }
+
     private static Events run(Class<?> testClass) {
         PORTS.clear();
         REDIS_PORTS.clear();
@@ -130,5 +163,26 @@ class ExtensionLifecycleTest {
                 .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage())
                 .contains("declares no such servers").contains("@WithPostgres");
+    }
+
+    @Test
+    @DisplayName("servers that cannot start fail the class with an InfrastructureException that quotes the server")
+    void startFailureIsInfrastructure() {
+        Events classes = EngineTestKit.engine("junit-jupiter").selectors(selectClass(ServersThatCannotStart.class))
+                .execute().containerEvents();
+
+        classes.assertStatistics(stats -> stats.failed(1));
+        assertThat(firstFailure(classes)).isInstanceOf(InfrastructureException.class)
+                .hasMessageContaining("could not be started").hasMessageContaining("shared_buffers");
+    }
+
+    @Test
+    @DisplayName("servers that cannot be emptied between tests fail the next test with an InfrastructureException")
+    void resetFailureIsInfrastructure() {
+        Events events = run(MakesTheResetImpossible.class);
+
+        events.assertStatistics(stats -> stats.succeeded(1).failed(1));
+        assertThat(firstFailure(events)).isInstanceOf(InfrastructureException.class)
+                .hasMessageContaining("could not be emptied before the test");
     }
 }
