@@ -16,9 +16,11 @@ import javax.sql.DataSource;
  */
 public final class BottleneckFinder {
 
+    private final DataSource admin;
+
     /** @param admin connections as a superuser (they can see every session, even when ordinary slots are full) */
     public BottleneckFinder(DataSource admin) {
-        throw new UnsupportedOperationException("TODO(find-the-bottleneck): keep the data source");
+        this.admin = admin;
     }
 
     /**

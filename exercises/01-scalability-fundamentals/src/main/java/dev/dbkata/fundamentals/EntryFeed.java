@@ -17,8 +17,10 @@ import javax.sql.DataSource;
  */
 public final class EntryFeed {
 
+    private final DataSource dataSource;
+
     public EntryFeed(DataSource dataSource) {
-        throw new UnsupportedOperationException("TODO(keyset-pagination): keep the data source");
+        this.dataSource = dataSource;
     }
 
     /**

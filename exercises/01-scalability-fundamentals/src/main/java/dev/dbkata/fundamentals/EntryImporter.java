@@ -15,9 +15,11 @@ import javax.sql.DataSource;
  */
 public final class EntryImporter {
 
+    private final DataSource dataSource;
+
     /** @param dataSource where {@code time_entries} lives; the importer opens and closes its own connections */
     public EntryImporter(DataSource dataSource) {
-        throw new UnsupportedOperationException("TODO(batch-writes): keep the data source");
+        this.dataSource = dataSource;
     }
 
     /**

@@ -15,8 +15,10 @@ import javax.sql.DataSource;
  */
 public final class LoadRunner {
 
+    private final DataSource dataSource;
+
     public LoadRunner(DataSource dataSource) {
-        throw new UnsupportedOperationException("TODO(measure-latency): keep the data source");
+        this.dataSource = dataSource;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -121,14 +122,18 @@ class MeasureLatencyTest {
                     }));
             // About 0.7 s into the measured window, the server stops answering for 500 ms: the test
             // holds a lock every request needs, and lets it go after 500 ms of the server's time.
-            Waits.until("the load to be 100 requests in", Duration.ofSeconds(10), () -> sent.get() >= 100);
+            Waits.until("the load to be 100 requests in", Duration.ofSeconds(10),
+                    () -> sent.get() >= 100 || running.isDone());
+            if (running.isDone()) {
+                resultOf(running);
+            }
             try (Connection stall = node.connect(); Statement s = stall.createStatement()) {
                 stall.setAutoCommit(false);
                 s.execute("LOCK TABLE stall_gate IN ACCESS EXCLUSIVE MODE");
                 s.execute("SELECT pg_sleep(0.5)");
                 stall.commit();
             }
-            LoadReport report = running.get(30, TimeUnit.SECONDS);
+            LoadReport report = resultOf(running);
 
             assertCountsMatchServer(node, report, "stall_gate", "the open-loop run");
             assertOrdered(report);
@@ -144,6 +149,18 @@ class MeasureLatencyTest {
         } finally {
             runs.shutdownNow();
             assertThat(runs.awaitTermination(30, TimeUnit.SECONDS)).as("the load run to end").isTrue();
+        }
+    }
+
+    /** The run's report; a failure inside the runner (its own exception) fails the test as it is. */
+    private static LoadReport resultOf(Future<LoadReport> running) throws Exception {
+        try {
+            return running.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw (Error) e.getCause();
         }
     }
 
