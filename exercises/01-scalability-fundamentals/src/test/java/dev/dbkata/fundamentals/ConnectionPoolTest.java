@@ -2,6 +2,7 @@ package dev.dbkata.fundamentals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,9 +116,10 @@ class ConnectionPoolTest {
         }
 
         assertThat(failures)
-                .as("requests that failed, of %d (\"too many clients\" is SQLSTATE 53300: the app opened more"
-                        + " connections than the server has slots; borrow them from a bounded pool instead)%s",
-                        REQUESTS, failures.isEmpty() ? "" : ", the first: " + failures.get(0))
+                .as("requests that failed, of %d. SQLSTATE 53300 (\"too many clients\", or \"remaining connection"
+                        + " slots are reserved\") means the app opened more connections than the server has slots for it:"
+                        + " borrow them from a bounded pool instead%s",
+                        REQUESTS, failures.isEmpty() ? "" : ". The first: " + failures.get(0))
                 .isEmpty();
         int peak = samples.stream().mapToInt(Integer::intValue).max().orElse(0);
         assertThat(peak)
@@ -152,7 +154,8 @@ class ConnectionPoolTest {
             });
             assertThat(role).as("the role requests run as").isEqualTo(AppRole.NAME);
             assertThat(ServerViews.sessionsOf(node, APP))
-                    .as("server connections the app holds after a few requests, some of which threw")
+                    .as("server connections the app keeps open between requests: a pool keeps them (at most %d) for the"
+                            + " next request; 0 means each request opened and closed its own", LIMIT)
                     .isBetween(1, LIMIT);
         } finally {
             service.close();
@@ -164,9 +167,12 @@ class ConnectionPoolTest {
     @Test
     @DisplayName("a pool larger than the server's max_connections allows is refused at start, with a clear error")
     void poolLargerThanTheServerIsRefused(PostgresNode node) {
-        assertThatThrownBy(() -> new TimesheetService(AppRole.database(node, APP, 40)).close())
-                .as("a pool of 40 where max_connections = 20 (3 reserved for superusers) leaves 17: it can never"
-                        + " be filled, and its requests would meet \"too many clients\" instead of queueing")
+        Throwable refusal = catchThrowable(() -> new TimesheetService(AppRole.database(node, APP, 40)).close());
+        assertThat(refusal)
+                .as("new TimesheetService(maxConnections = 40) where max_connections = 20 (3 reserved for superusers)"
+                        + " leaves 17 for the app: such a pool can never be filled, and its extra connections would meet"
+                        + " SQLSTATE 53300. Ask the server (current_setting('max_connections'), ...) and refuse it with an"
+                        + " IllegalArgumentException")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max_connections")
                 .hasMessageContaining("17");
