@@ -11,20 +11,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.dbkata.testkit.Listening;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A JVM killed with {@code kill -9} runs no shutdown hook. Its servers must still go: at once
  * through the watchdog, or, if that was disabled or killed too, at the next start through the
  * reaper.
  */
+@ExtendWith(TestThreads.Extension.class)
 class NoLeftoverServersTest {
 
     private final List<Process> victims = new ArrayList<>();
@@ -46,12 +48,12 @@ class NoLeftoverServersTest {
     private record Victim(Process jvm, int postgresPort, int redisPort, Path runFolder) {
     }
 
-    private Victim startVictim(boolean watchdog) throws Exception {
+    private Victim startVictim(TestThreads threads, boolean watchdog) throws Exception {
         Process jvm = new ProcessBuilder(ChildJvm.command(OrphanMaker.class, "kata.watchdog=" + watchdog, "kata.run.dir=" + runRoot))
                 .redirectErrorStream(true).start();
         victims.add(jvm);
         BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-        String ready = CompletableFuture.supplyAsync(() -> {
+        String ready = threads.supply(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -77,8 +79,8 @@ class NoLeftoverServersTest {
 
     @Test
     @DisplayName("the watchdog stops the servers of a JVM killed with kill -9 and deletes its folder")
-    void watchdogCleansUpAfterKillDashNine() throws Exception {
-        Victim victim = startVictim(true);
+    void watchdogCleansUpAfterKillDashNine(TestThreads threads) throws Exception {
+        Victim victim = startVictim(threads, true);
         assertThat(Listening.on(victim.postgresPort())).isTrue();
         assertThat(Listening.on(victim.redisPort())).isTrue();
 
@@ -92,8 +94,8 @@ class NoLeftoverServersTest {
 
     @Test
     @DisplayName("without a watchdog, the next start reaps the servers a killed JVM left")
-    void reaperCleansUpAtNextStart() throws Exception {
-        Victim victim = startVictim(false);
+    void reaperCleansUpAtNextStart(TestThreads threads) throws Exception {
+        Victim victim = startVictim(threads, false);
         killHard(victim.jvm());
         assertThat(Listening.on(victim.postgresPort())).as("nothing has cleaned up yet").isTrue();
 
@@ -107,8 +109,8 @@ class NoLeftoverServersTest {
 
     @Test
     @DisplayName("the reaper leaves the folders of live JVMs alone")
-    void reaperSparesLiveRuns() throws Exception {
-        Victim victim = startVictim(false);
+    void reaperSparesLiveRuns(TestThreads threads) throws Exception {
+        Victim victim = startVictim(threads, false);
 
         new Reaper(victim.runFolder().getParent()).reapAbandonedRuns(RunDirectory.current().root());
 
