@@ -26,6 +26,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,7 @@ class CommonPoolRulesTest {
     void noModuleUsesTheCommonPool() {
         assertThat(modules.testkit().classes()).as("testkit/target/classes must be built before these rules run")
                 .isNotEmpty();
+        List<String> offences = new ArrayList<>();
         for (KataModules.Module module : modules.all()) {
             // Test code is where the common pool crept in: the rule must see it, not pass without it.
             if (Files.isDirectory(module.folder().resolve("src/test/java"))) {
@@ -82,7 +84,12 @@ class CommonPoolRulesTest {
                                 + " rules run")
                         .isTrue();
             }
-            noCommonPool().check(withoutExemptions(module));
+            EvaluationResult result = noCommonPool().evaluate(withoutExemptions(module));
+            result.getFailureReport().getDetails().forEach(line -> offences.add(module.id() + ": " + line));
+        }
+        if (!offences.isEmpty()) {
+            throw new AssertionError(offences.size() + " use(s) of the common pool:\n  " + String.join("\n  ", offences)
+                    + "\nWhy not: " + LESSON + ".");
         }
     }
 
