@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @WithPostgresCluster(replicas = 2, synchronousStandbys = 1, reset = Reset.BEFORE_EACH_TEST)
+@ExtendWith(TestThreads.Extension.class)
 class SynchronousStandbyTest {
 
     @Test
@@ -24,12 +26,12 @@ class SynchronousStandbyTest {
 
     @Test
     @DisplayName("a commit waits while the synchronous standby is frozen, and completes when it thaws")
-    void commitWaitsForTheSynchronousStandby(PostgresCluster cluster) throws Exception {
+    void commitWaitsForTheSynchronousStandby(PostgresCluster cluster, TestThreads threads) throws Exception {
         PostgresNode primary = cluster.primary();
         primary.execute("CREATE TABLE payment (id int PRIMARY KEY)");
         cluster.replica(1).freeze();
 
-        CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> commit = threads.run(() -> {
             try (Connection c = primary.connect(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO payment VALUES (1)");
             } catch (Exception e) {

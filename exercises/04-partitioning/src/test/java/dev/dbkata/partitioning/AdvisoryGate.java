@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.dbkata.testkit.PostgresNode;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.Waits;
 
 /**
@@ -68,13 +69,14 @@ final class AdvisoryGate implements AutoCloseable {
 
     /**
      * Lets {@code work} run through closed gates, named by what the work does when it reaches them.
-     * Each time it stops at one, {@code atTheStop} runs with that gate's name while the work waits,
-     * then that gate opens. Ends when every gate is open or the work is done.
+     * Each time it stops at one, {@code atTheStop} runs with that gate's name while the work waits
+     * (on one of the test's {@code threads}), then that gate opens. Ends when every gate is open or
+     * the work is done.
      *
      * @return the names of the gates the work stopped at, in the order it reached them
      */
-    static List<String> walk(Future<?> work, String what, Map<String, AdvisoryGate> gates, Consumer<String> atTheStop)
-            throws SQLException {
+    static List<String> walk(TestThreads threads, Future<?> work, String what, Map<String, AdvisoryGate> gates,
+            Consumer<String> atTheStop) throws SQLException {
         Map<String, AdvisoryGate> closed = new LinkedHashMap<>(gates);
         List<String> stops = new ArrayList<>();
         while (!closed.isEmpty()) {
@@ -86,7 +88,7 @@ final class AdvisoryGate implements AutoCloseable {
             String stop = closed.entrySet().stream().filter(g -> g.getValue().hasSomeoneWaiting())
                     .findFirst().orElseThrow().getKey();
             stops.add(stop);
-            lookWhileStopped(what, stop, atTheStop);
+            lookWhileStopped(threads, what, stop, atTheStop);
             closed.remove(stop).open();
         }
         return stops;
@@ -95,9 +97,11 @@ final class AdvisoryGate implements AutoCloseable {
     /**
      * Runs the test's look at a stop in its own thread, bounded: if the look waits for the stopped
      * work (a lock it holds), it would otherwise wait for ever, since only the test opens the gate.
+     * The thread is the test's own, not the common pool's: the work stopped at the gate may hold
+     * the pool's only thread on a 2-core machine, and the look would never start.
      */
-    private static void lookWhileStopped(String what, String stop, Consumer<String> atTheStop) {
-        CompletableFuture<Void> look = CompletableFuture.runAsync(() -> atTheStop.accept(stop));
+    private static void lookWhileStopped(TestThreads threads, String what, String stop, Consumer<String> atTheStop) {
+        CompletableFuture<Void> look = threads.run(() -> atTheStop.accept(stop));
         try {
             look.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -32,10 +32,12 @@ import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.StatementStats;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Task hash-partitioning: the application spreads orders over {@code orders_0 .. orders_(n-1)}
@@ -63,6 +65,7 @@ import org.junit.jupiter.api.Test;
  */
 @Task(id = "hash-partitioning", title = "Application-level hash partitioning", points = 4)
 @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@ExtendWith(TestThreads.Extension.class)
 class HashPartitioningTest {
 
     private static final Pattern ORDER_TABLE = Pattern.compile("\\borders_(\\d+)\\b");
@@ -176,7 +179,7 @@ class HashPartitioningTest {
 
     @Test
     @DisplayName("while growTo is halfway through moving a customer, reads still return every order exactly once")
-    void readsKeepWorkingDuringGrowth(PostgresNode node) throws Exception {
+    void readsKeepWorkingDuringGrowth(PostgresNode node, TestThreads threads) throws Exception {
         HashPartitionedStore store = new HashPartitionedStore(node.dataSource(), 4);
         store.createTables();
         Map<Long, List<Order>> expected = insertOrders(store, CustomerIds.STEP_OF_32.take(40), 3);
@@ -189,8 +192,8 @@ class HashPartitioningTest {
                 intoNewTables.before("INSERT", HashPartitionedStore.tableName(4 + i));
                 outOfOldTables.before("DELETE", HashPartitionedStore.tableName(i));
             }
-            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> store.growTo(8));
-            List<String> stops = AdvisoryGate.walk(growth, "growTo(8)", Map.of(
+            CompletableFuture<Void> growth = threads.run(() -> store.growTo(8));
+            List<String> stops = AdvisoryGate.walk(threads, growth, "growTo(8)", Map.of(
                     "inserting into a new table", intoNewTables, "deleting from an old table", outOfOldTables),
                     stop -> assertEveryCustomerReadsCompletely(store, expected, "while growTo(8) was stopped " + stop));
             growth.get(20, TimeUnit.SECONDS);
@@ -202,7 +205,7 @@ class HashPartitioningTest {
 
     @Test
     @DisplayName("an insert that chose its old table just before growTo started is not left behind there")
-    void growthDoesNotStrandAnInsertUnderWay(PostgresNode node) throws Exception {
+    void growthDoesNotStrandAnInsertUnderWay(PostgresNode node, TestThreads threads) throws Exception {
         ConnectionStall stall = new ConnectionStall();
         FourTablesToGrow four = FourTablesToGrow.filled(node, stall.around(node.dataSource()));
         HashPartitionedStore store = four.store();
@@ -212,7 +215,7 @@ class HashPartitioningTest {
         // The writer is frozen when it asks for a connection: after choosing orders_0 with 4 tables,
         // if it chooses before it borrows. The growth must not move this customer's rows until the
         // insert is done, or the insert must put its row right itself afterwards.
-        whileGrowingToEight(node, stall, store, () -> {
+        whileGrowingToEight(node, threads, stall, store, () -> {
             store.insert(late);
             return null;
         });
@@ -230,12 +233,12 @@ class HashPartitioningTest {
 
     @Test
     @DisplayName("a read that chose its old table just before growTo started still returns every order")
-    void growthDoesNotPullRowsFromUnderAReadUnderWay(PostgresNode node) throws Exception {
+    void growthDoesNotPullRowsFromUnderAReadUnderWay(PostgresNode node, TestThreads threads) throws Exception {
         ConnectionStall stall = new ConnectionStall();
         FourTablesToGrow four = FourTablesToGrow.filled(node, stall.around(node.dataSource()));
         long customer = firstWhoseTableChanges(four.orders().keySet(), four.store(), four.grown(), 0);
 
-        List<Order> read = whileGrowingToEight(node, stall, four.store(), () -> four.store().ordersOf(customer));
+        List<Order> read = whileGrowingToEight(node, threads, stall, four.store(), () -> four.store().ordersOf(customer));
 
         assertThat(read).as("ordersOf(%d), frozen as it asked for a connection (after choosing orders_0 with 4 tables)"
                 + " while growTo(8) started: the growth must not move the rows of a table that a read has chosen"
@@ -244,7 +247,7 @@ class HashPartitioningTest {
 
     @Test
     @DisplayName("orders inserted while growTo is moving rows are found afterwards, in the table of the new count")
-    void insertsDuringGrowthAreNotLeftBehind(PostgresNode node) throws Exception {
+    void insertsDuringGrowthAreNotLeftBehind(PostgresNode node, TestThreads threads) throws Exception {
         FourTablesToGrow four = FourTablesToGrow.filled(node);
         HashPartitionedStore store = four.store();
 
@@ -260,8 +263,8 @@ class HashPartitioningTest {
             for (int i = 0; i < 4; i++) {
                 outOfOldTables.before("DELETE", HashPartitionedStore.tableName(i));
             }
-            CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> store.growTo(8));
-            List<String> stops = AdvisoryGate.walk(growth, "growTo(8)", Map.of("deleting from an old table", outOfOldTables),
+            CompletableFuture<Void> growth = threads.run(() -> store.growTo(8));
+            List<String> stops = AdvisoryGate.walk(threads, growth, "growTo(8)", Map.of("deleting from an old table", outOfOldTables),
                     stop -> lateOrders.forEach(store::insert));
             growth.get(20, TimeUnit.SECONDS);
             assertThat(stops).as("growTo(8) should move rows by deleting them from orders_0..3").isNotEmpty();
@@ -291,16 +294,16 @@ class HashPartitioningTest {
      *
      * @return what the operation returned
      */
-    private static <T> T whileGrowingToEight(PostgresNode node, ConnectionStall stall, HashPartitionedStore store,
-            Supplier<T> operation) throws Exception {
-        CompletableFuture<T> underWay = CompletableFuture.supplyAsync(() -> {
+    private static <T> T whileGrowingToEight(PostgresNode node, TestThreads threads, ConnectionStall stall,
+            HashPartitionedStore store, Supplier<T> operation) throws Exception {
+        CompletableFuture<T> underWay = threads.supply(() -> {
             stall.stallMyNextBorrow();
             return operation.get();
         });
         Waits.until("the operation to ask for a connection", Duration.ofSeconds(10),
                 () -> underWay.isDone() || stall.hasSomeoneWaiting());
         AtomicReference<Thread> grower = new AtomicReference<>();
-        CompletableFuture<Void> growth = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> growth = threads.run(() -> {
             grower.set(Thread.currentThread());
             store.growTo(8);
         });

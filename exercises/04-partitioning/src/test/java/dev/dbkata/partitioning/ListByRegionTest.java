@@ -14,9 +14,11 @@ import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Task list-by-region: {@code customers} is list-partitioned by country, one partition per
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @Task(id = "list-by-region", title = "List partitions by region", points = 2)
 @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@ExtendWith(TestThreads.Extension.class)
 class ListByRegionTest {
 
     private static final Map<String, Set<String>> REGIONS = regions();
@@ -100,7 +103,7 @@ class ListByRegionTest {
 
     @Test
     @DisplayName("at every step of a relocation, other sessions see the customer exactly once: never missing, never twice")
-    void relocationIsAtomic(PostgresNode node) throws Exception {
+    void relocationIsAtomic(PostgresNode node, TestThreads threads) throws Exception {
         RegionalCustomers customers = new RegionalCustomers(node.dataSource());
         customers.createTable(REGIONS);
         insertCustomers(node);
@@ -113,9 +116,9 @@ class ListByRegionTest {
              AdvisoryGate intoAmericas = AdvisoryGate.closed(node, 42).before("INSERT", "customers_americas")) {
             Map<String, AdvisoryGate> gates = Map.of("deleting customer 2 from customers_europe", outOfEurope,
                     "inserting customer 2 into customers_americas", intoAmericas);
-            CompletableFuture<Boolean> relocation = CompletableFuture.supplyAsync(() -> customers.relocate(2, "US"));
+            CompletableFuture<Boolean> relocation = threads.supply(() -> customers.relocate(2, "US"));
             List<String> seen = new ArrayList<>();
-            AdvisoryGate.walk(relocation, "relocate(2, US)", gates,
+            AdvisoryGate.walk(threads, relocation, "relocate(2, US)", gates,
                     step -> seen.add("while " + step + ": " + customerTwoAsSeenByAnotherSession(node)));
             assertThat(relocation.get(10, TimeUnit.SECONDS)).as("relocate(2, US) should report that customer 2 exists")
                     .isTrue();

@@ -20,10 +20,12 @@ import dev.dbkata.testkit.Plan;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Task range-by-month: {@code events} is range-partitioned by UTC calendar month, with a default
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 @Task(id = "range-by-month", title = "Range partitions by month", points = 3)
 @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@ExtendWith(TestThreads.Extension.class)
 class RangeByMonthTest {
 
     private static final YearMonth JANUARY = YearMonth.of(2026, 1);
@@ -126,7 +129,7 @@ class RangeByMonthTest {
 
     @Test
     @DisplayName("creating a month whose rows sit in the default partition moves them there in one step, losing none")
-    void straysLeaveTheDefaultPartition(PostgresNode node) throws Exception {
+    void straysLeaveTheDefaultPartition(PostgresNode node, TestThreads threads) throws Exception {
         MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
         insertAt(node, 1, "2026-01-15T10:00:00Z", "events_2026_01");
         insertAt(node, 2, "2026-04-01T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
@@ -140,9 +143,9 @@ class RangeByMonthTest {
         // look from another session: the strays must be in one place or the other, never in neither.
         try (AdvisoryGate outOfDefault = AdvisoryGate.closed(node, 61).before("DELETE", MonthlyEventTable.DEFAULT_PARTITION);
              AdvisoryGate intoEvents = AdvisoryGate.closed(node, 62).before("INSERT", "events")) {
-            CompletableFuture<Void> ensuring = CompletableFuture.runAsync(() -> events.ensurePartitions(MARCH, APRIL));
+            CompletableFuture<Void> ensuring = threads.run(() -> events.ensurePartitions(MARCH, APRIL));
             List<String> seen = new ArrayList<>();
-            AdvisoryGate.walk(ensuring, "ensurePartitions(Mar..Apr)", Map.of(
+            AdvisoryGate.walk(threads, ensuring, "ensurePartitions(Mar..Apr)", Map.of(
                     "taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault,
                     "putting a row into events", intoEvents),
                     step -> seen.add("while " + step + ": " + Catalog.readWithoutWaiting(node, "events",
@@ -170,7 +173,7 @@ class RangeByMonthTest {
 
     @Test
     @DisplayName("an event inserted while ensurePartitions moves strays neither makes it fail nor stays in the default")
-    void insertsWhileStraysMoveLandInTheNewMonth(PostgresNode node) throws Exception {
+    void insertsWhileStraysMoveLandInTheNewMonth(PostgresNode node, TestThreads threads) throws Exception {
         MonthlyEventTable events = withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
         insertAt(node, 1, "2026-03-02T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
 
@@ -179,11 +182,11 @@ class RangeByMonthTest {
         // month can no longer be attached; it has to wait until the month exists.
         List<CompletableFuture<String>> lateInserts = new ArrayList<>();
         try (AdvisoryGate outOfDefault = AdvisoryGate.closed(node, 63).before("DELETE", MonthlyEventTable.DEFAULT_PARTITION)) {
-            CompletableFuture<Void> ensuring = CompletableFuture.runAsync(() -> events.ensurePartitions(MARCH, MARCH));
-            AdvisoryGate.walk(ensuring, "ensurePartitions(Mar..Mar)",
+            CompletableFuture<Void> ensuring = threads.run(() -> events.ensurePartitions(MARCH, MARCH));
+            AdvisoryGate.walk(threads, ensuring, "ensurePartitions(Mar..Mar)",
                     Map.of("taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault),
                     step -> {
-                        CompletableFuture<String> insert = CompletableFuture.supplyAsync(
+                        CompletableFuture<String> insert = threads.supply(
                                 () -> insertAt(node, 2, "2026-03-20T00:00:00Z", "events_2026_03"));
                         lateInserts.add(insert);
                         // Only once the insert is done, or waits for a lock, does the test let the move go on.

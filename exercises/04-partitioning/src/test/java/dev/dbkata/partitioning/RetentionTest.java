@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.TestThreads;
 import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Task retention: months older than a cutoff leave {@code events} for {@code events_archive}:
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 @Task(id = "retention", title = "Retention: detach, archive, drop", points = 4)
 @WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@ExtendWith(TestThreads.Extension.class)
 class RetentionTest {
 
     private static final YearMonth MARCH = YearMonth.of(2026, 3);
@@ -78,13 +81,13 @@ class RetentionTest {
 
     @Test
     @DisplayName("a new reader of recent months is not blocked while the job waits for an old reader")
-    void readersOfRecentMonthsAreNeverBlocked(PostgresNode node) throws Exception {
+    void readersOfRecentMonthsAreNeverBlocked(PostgresNode node, TestThreads threads) throws Exception {
         try (Connection longReader = node.connect()) {
             // A report that started before the job and is still running: it holds a lock on events.
             longReader.setAutoCommit(false);
             long recentBefore = count(longReader, RECENT);
 
-            CompletableFuture<RetentionReport> job = CompletableFuture.supplyAsync(
+            CompletableFuture<RetentionReport> job = threads.supply(
                     () -> new RetentionJob(node.dataSource()).dropMonthsBefore(MARCH));
             String awaited = Waits.until("the retention job to wait for the long reader (or finish)", Duration.ofSeconds(10),
                     () -> job.isDone() ? "nothing: it finished" : locksAwaited(node), seen -> !seen.isEmpty());

@@ -10,14 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.dbkata.testkit.TestThreads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a fresh machine does once: unpack the binaries and run {@code initdb} into an empty cache.
  * Two JVMs that do it at the same moment must both succeed and leave one copy, no half-built one.
  */
+@ExtendWith(TestThreads.Extension.class)
 class ColdCacheTest {
 
     @TempDir
@@ -25,10 +28,10 @@ class ColdCacheTest {
 
     @Test
     @DisplayName("two JVMs starting on an empty cache both get servers, and the cache ends up whole")
-    void coldCacheIsBuiltOnceEvenUnderARace() throws Exception {
+    void coldCacheIsBuiltOnceEvenUnderARace(TestThreads threads) throws Exception {
         List<String> command = ChildJvm.command(ColdStart.class, "kata.cache.dir=" + cache);
-        CompletableFuture<String> first = run(command);
-        CompletableFuture<String> second = run(command);
+        CompletableFuture<String> first = run(threads, command);
+        CompletableFuture<String> second = run(threads, command);
 
         assertThat(first.get(120, TimeUnit.SECONDS)).contains("STARTED postgres 17.");
         assertThat(second.get(120, TimeUnit.SECONDS)).contains("STARTED postgres 17.").contains("redis PONG");
@@ -47,8 +50,8 @@ class ColdCacheTest {
         }
     }
 
-    private static CompletableFuture<String> run(List<String> command) {
-        return CompletableFuture.supplyAsync(() -> {
+    private static CompletableFuture<String> run(TestThreads threads, List<String> command) {
+        return threads.supply(() -> {
             try {
                 Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
                 String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
