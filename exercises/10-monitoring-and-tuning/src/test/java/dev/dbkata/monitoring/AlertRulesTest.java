@@ -1,15 +1,16 @@
 package dev.dbkata.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.PostgresNode;
@@ -55,12 +56,22 @@ class AlertRulesTest {
     private static final Map<String, String> REPLICA1 = Map.of(MetricNames.REPLICA, "replica1");
 
     private final StepClock clock = new StepClock();
+    private final AtomicReference<MetricsEndpoint> running = new AtomicReference<>();
+
+    @Test
+    @DisplayName("two rules with one name are refused")
+    void ruleNamesAreUnique() {
+        AlertRule lag = RULES.get(0);
+        assertThatThrownBy(() -> new AlertEvaluator(List.of(lag, lag), () -> "", clock))
+                .as("alerts are known by their rule's name: two rules may not share one")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 
     @Test
     @DisplayName("lag above the bound at three scrapes fires once, and resolves after the replica catches up")
     void lagFiresOnceAfterThreeScrapesAndResolves(PostgresCluster cluster) throws IOException {
-        try (MetricsEndpoint endpoint = new MetricsEndpoint(Scrape.settings(cluster, clock))) {
-            AlertEvaluator alerts = evaluator(endpoint);
+        AlertEvaluator alerts = evaluator();
+        try (MetricsEndpoint endpoint = start(cluster)) {
             assertThat(tick(alerts)).as("nothing is wrong yet").isEmpty();
 
             makeLag(cluster);
@@ -87,8 +98,8 @@ class AlertRulesTest {
     @Test
     @DisplayName("a single spike, or two spikes with a dip between them, fires nothing")
     void aSpikeFiresNothing(PostgresCluster cluster) throws IOException {
-        try (MetricsEndpoint endpoint = new MetricsEndpoint(Scrape.settings(cluster, clock))) {
-            AlertEvaluator alerts = evaluator(endpoint);
+        AlertEvaluator alerts = evaluator();
+        try (MetricsEndpoint endpoint = start(cluster)) {
             List<AlertEvent> events = new ArrayList<>();
 
             makeLag(cluster);
@@ -112,8 +123,8 @@ class AlertRulesTest {
     @DisplayName("a pool at 90% of its connections or more fires; at 80% it does not; released, it resolves")
     void poolSaturation(PostgresCluster cluster) throws IOException, SQLException {
         Map<String, String> pool = Map.of(MetricNames.POOL, Scrape.POOL_NAME);
-        try (MetricsEndpoint endpoint = new MetricsEndpoint(Scrape.settings(cluster, clock))) {
-            AlertEvaluator alerts = evaluator(endpoint);
+        AlertEvaluator alerts = evaluator();
+        try (MetricsEndpoint endpoint = start(cluster)) {
             List<Connection> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
@@ -149,8 +160,8 @@ class AlertRulesTest {
         PostgresNode primary = cluster.primary();
         Ledger.create(primary, 2000);
         Map<String, String> ledger = Map.of(MetricNames.SCHEMA, "public", MetricNames.TABLE, "ledger");
-        try (MetricsEndpoint endpoint = new MetricsEndpoint(Scrape.settings(cluster, clock))) {
-            AlertEvaluator alerts = evaluator(endpoint);
+        AlertEvaluator alerts = evaluator();
+        try (MetricsEndpoint endpoint = start(cluster)) {
             assertThat(tick(alerts)).as("a fresh table has no dead tuples").isEmpty();
 
             Ledger.delete(primary, "id % 2 = 0", 1000);
@@ -166,8 +177,15 @@ class AlertRulesTest {
         }
     }
 
-    private AlertEvaluator evaluator(MetricsEndpoint endpoint) {
-        return new AlertEvaluator(RULES, () -> Scrape.get(endpoint.uri()), clock);
+    /** An evaluator that scrapes the endpoint the test starts next, over HTTP. */
+    private AlertEvaluator evaluator() {
+        return new AlertEvaluator(RULES, () -> Scrape.get(running.get().uri()), clock);
+    }
+
+    private MetricsEndpoint start(PostgresCluster cluster) throws IOException {
+        MetricsEndpoint started = new MetricsEndpoint(Scrape.settings(cluster, clock));
+        running.set(started);
+        return started;
     }
 
     /** One scrape interval later, one evaluation; the events as (rule, labels, state). */
