@@ -135,11 +135,11 @@ class AlertRulesTest {
                 for (int i = 0; i < 4; i++) {
                     atEighty.addAll(tick(alerts));
                 }
-                assertThat(atEighty).as("8 of 10 connections in use (80%%) for four scrapes: below 90%%").isEmpty();
+                assertThat(atEighty).as("8 of 10 connections in use (80%) for four scrapes: below 90%").isEmpty();
 
                 held.add(endpoint.pool().getConnection());
                 awaitPoolActive(endpoint, 9);
-                assertThat(tick(alerts)).as("9 of 10 in use (90%%): pending").isEmpty();
+                assertThat(tick(alerts)).as("9 of 10 in use (90%): pending").isEmpty();
                 assertThat(tick(alerts)).as("still pending").isEmpty();
                 assertThat(tick(alerts)).as("9 of 10 for 30 s: PoolSaturated fires (active / max ≥ 0.9)")
                         .containsExactly(event("PoolSaturated", pool, AlertEvent.State.FIRING));

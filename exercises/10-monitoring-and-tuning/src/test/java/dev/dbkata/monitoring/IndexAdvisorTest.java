@@ -55,9 +55,9 @@ class IndexAdvisorTest {
 
     static final List<String> CANDIDATES = List.of(
             "CREATE INDEX inv_due ON invoices (due_on)",
+            "CREATE INDEX inv_customer ON invoices (customer_id)",
             "CREATE INDEX inv_customer_issued ON invoices (customer_id, issued_on)",
             "CREATE INDEX inv_status ON invoices (status)",
-            "CREATE INDEX inv_customer ON invoices (customer_id)",
             "CREATE INDEX inv_overdue ON invoices (due_on) WHERE status = 'overdue'",
             "CREATE INDEX inv_memo ON invoices (lower(memo))");
 
@@ -91,9 +91,10 @@ class IndexAdvisorTest {
                         + " query; an index the planner ignores costs writes and space and saves nothing. New indexes: %s;"
                         + " indexes in the plans: %s", created, usedByWorkload)
                 .containsAll(created);
-        assertThat(created).as("new indexes on invoices (pg_index): at most %d for 4 queries. One index per query does"
-                + " not fit: a composite index serves both customer queries, one index on the overdue rows serves"
-                + " both overdue queries", MAX_INDEXES).hasSizeLessThanOrEqualTo(MAX_INDEXES).isNotEmpty();
+        assertThat(created).as("new indexes on invoices (pg_index): at most %d for 4 queries. One index per query (the"
+                + " best candidate of each) does not fit: a composite index serves both customer queries, one index on"
+                + " the overdue rows serves both overdue queries", MAX_INDEXES)
+                .hasSizeLessThanOrEqualTo(MAX_INDEXES).isNotEmpty();
         assertThat(advice.indexes()).as("the advice lists exactly the indexes it created").hasSize(created.size());
 
         Map<String, Long> after = measure(node);
