@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.dbkata.testkit.PostgresNode;
-import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.WithPostgres;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 @Task(id = "index-advisor", title = "The fewest indexes under a buffer budget", points = 4)
-@WithPostgres(reset = Reset.BEFORE_EACH_TEST)
+@WithPostgres
 class IndexAdvisorTest {
 
     static final long BUDGET = 100;
@@ -61,10 +61,10 @@ class IndexAdvisorTest {
             "CREATE INDEX inv_overdue ON invoices (due_on) WHERE status = 'overdue'",
             "CREATE INDEX inv_memo ON invoices (lower(memo))");
 
-    @BeforeEach
-    void invoices(PostgresNode node) {
+    @BeforeAll
+    static void invoices(PostgresNode node) {
         // 60,000 invoices over two years; 30 per customer; 40 overdue, 1,200 open, the rest paid.
-        node.execute("CREATE TABLE invoices (id int PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL,"
+        node.execute("DROP TABLE IF EXISTS invoices; CREATE TABLE invoices (id int PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL,"
                 + "   issued_on date NOT NULL, due_on date NOT NULL, amount numeric(10,2) NOT NULL, memo text NOT NULL)"
                 + "   WITH (autovacuum_enabled = off);"
                 + " INSERT INTO invoices SELECT g, 1 + (g * 7919) % 2000,"
@@ -72,6 +72,16 @@ class IndexAdvisorTest {
                 + "   date '2025-12-01' + g % 730, date '2025-12-31' + g % 730, (g % 9973) / 10.0,"
                 + "   md5(g::text) || md5((g + 1)::text) FROM generate_series(1, 60000) g;"
                 + " ANALYZE invoices");
+    }
+
+    /** Each test starts from the table with its primary key only. */
+    @AfterEach
+    void dropNewIndexes(PostgresNode node) {
+        node.execute("DO $$ DECLARE i text; BEGIN"
+                + " FOR i IN SELECT indexrelid::regclass::text FROM pg_index"
+                + "   WHERE indrelid = 'invoices'::regclass AND NOT indisprimary LOOP"
+                + "   EXECUTE 'DROP INDEX ' || i;"
+                + " END LOOP; END $$");
     }
 
     @Test

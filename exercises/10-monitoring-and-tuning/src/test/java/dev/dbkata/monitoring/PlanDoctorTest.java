@@ -120,6 +120,9 @@ class PlanDoctorTest {
         List<Finding> large = examine(node, pinned, join + 5000);
         assertThat(large).as("5,000 invoice lines on the outer side: the inner index scan runs 5,000 times")
                 .anyMatch(f -> f.kind() == FindingKind.NESTED_LOOP_LARGE_OUTER && f.nodeType().equals("Nested Loop"));
+        assertThat(large).as("every estimate of this plan is right once read per loop: the inner index scan on customer"
+                + " is estimated at 1 row and returns 1 row in each of its 5,000 loops (Actual Rows is per loop)")
+                .noneMatch(f -> f.kind() == FindingKind.ROW_ESTIMATE_OFF);
         List<Finding> small = examine(node, pinned, join + 10);
         assertThat(small).as("a nested loop over 10 outer rows is the right plan: no finding")
                 .noneMatch(f -> f.kind() == FindingKind.NESTED_LOOP_LARGE_OUTER);
