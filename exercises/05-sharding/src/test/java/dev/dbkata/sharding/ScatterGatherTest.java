@@ -110,7 +110,7 @@ class ScatterGatherTest {
             assertThat(totals.orders()).as("orders on all shards").isEqualTo(count);
             assertThat(totals.sumCents()).as("sum of all amounts").isEqualTo(sum);
             assertThat(totals.averageCents()).as("average order amount: total sum / total count = %d / %d. The average"
-                    + " of the three shards' averages weighs shard0's 7 orders as much as shard1's 301", sum, count)
+                    + " of the three shards' averages weighs shard0's 7 orders as much as shard1's 302", sum, count)
                     .isCloseTo((double) sum / count, org.assertj.core.data.Offset.offset(1e-6));
         }
         for (PostgresNode shard : shards.shards()) {
