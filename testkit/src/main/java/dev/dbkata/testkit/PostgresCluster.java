@@ -1,5 +1,8 @@
 package dev.dbkata.testkit;
 
+import static dev.dbkata.testkit.AbstractServerNode.closeAll;
+import static dev.dbkata.testkit.AbstractServerNode.mend;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,12 +123,7 @@ public final class PostgresCluster implements Topology {
         if (nodes.stream().anyMatch(PostgresNode::wasPromoted)) {
             return false;
         }
-        for (PostgresNode node : nodes) {
-            node.thaw();
-            if (!node.isRunning()) {
-                node.restart();
-            }
-        }
+        mend(nodes);
         if (replicas().stream().anyMatch(replica -> !replica.isInRecovery())) {
             return false;
         }
@@ -154,7 +152,7 @@ public final class PostgresCluster implements Topology {
     /** Stops every node and deletes its data. */
     @Override
     public void close() {
-        nodes.parallelStream().forEach(PostgresNode::close);
+        closeAll(nodes);
     }
 
     @Override

@@ -25,38 +25,24 @@ import dev.dbkata.testkit.backend.ServerProcess;
  * <p>Thread-safe. The pooled {@link #dataSource()} is created on first use and survives
  * {@link #restart()}: its broken connections are replaced as they are borrowed.
  */
-public final class PostgresNode implements AutoCloseable {
+public final class PostgresNode extends AbstractServerNode {
 
     static final String DATABASE = "postgres";
     static final String USER = "postgres";
 
-    private final ServerProcess server;
     private volatile NodeRole role;
     private volatile HikariDataSource pool;
     private volatile boolean replayPaused;
     private volatile boolean promoted;
 
     PostgresNode(ServerProcess server, NodeRole role) {
-        this.server = server;
+        super(server);
         this.role = role;
-    }
-
-    /** A name unique in its topology: {@code primary}, {@code replica1}, {@code shard0}, ... */
-    public String name() {
-        return server.name();
     }
 
     /** The role it was started in; a promoted replica becomes {@link NodeRole#PRIMARY}. */
     public NodeRole role() {
         return role;
-    }
-
-    public String host() {
-        return server.host();
-    }
-
-    public int port() {
-        return server.port();
     }
 
     /** {@code jdbc:postgresql://host:port/postgres}; user {@code postgres}, no password. */
@@ -230,34 +216,14 @@ public final class PostgresNode implements AutoCloseable {
         promoted = true;
     }
 
-    /** Ends the server at once, as a power cut would (PostgreSQL's immediate shutdown). */
-    public void crash() {
-        server.crash();
-        // The pool's connections died with the server; drop them rather than hand them out later.
+    /**
+     * After {@link #crash()} or {@link #restart()}: the pool's connections died with the server;
+     * drop them rather than hand them out later. (A crash is PostgreSQL's immediate shutdown: the
+     * next start runs crash recovery, as after a power cut.)
+     */
+    @Override
+    void afterRestartOrCrash() {
         evictPooledConnections();
-    }
-
-    /** Suspends every process of the server: clients hang, as in a network partition. */
-    public void freeze() {
-        server.freeze();
-    }
-
-    public void thaw() {
-        server.thaw();
-    }
-
-    /** Starts the server again on the same port, after a crash or not; returns once it answers. */
-    public void restart() {
-        server.restart();
-        evictPooledConnections();
-    }
-
-    public boolean isRunning() {
-        return server.isRunning();
-    }
-
-    public boolean isFrozen() {
-        return server.isFrozen();
     }
 
     boolean wasPromoted() {
@@ -294,7 +260,7 @@ public final class PostgresNode implements AutoCloseable {
     @Override
     public void close() {
         replacePool();
-        server.close();
+        super.close();
     }
 
     @Override

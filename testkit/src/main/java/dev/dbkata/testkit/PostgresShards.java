@@ -1,11 +1,15 @@
 package dev.dbkata.testkit;
 
+import static dev.dbkata.testkit.AbstractServerNode.closeAll;
+import static dev.dbkata.testkit.AbstractServerNode.mend;
+
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import dev.dbkata.testkit.backend.Backend;
+import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import dev.dbkata.testkit.backend.ServerProcess;
 
@@ -61,23 +65,18 @@ public final class PostgresShards implements Topology {
 
     @Override
     public boolean heal() {
-        for (PostgresNode shard : shards) {
-            shard.thaw();
-            if (!shard.isRunning()) {
-                shard.restart();
-            }
-        }
+        mend(shards);
         return true;
     }
 
     @Override
     public void resetData() {
-        shards.parallelStream().forEach(DataReset::resetWritable);
+        Parallel.run("dbkata-reset", shards.stream().map(shard -> (Runnable) () -> DataReset.resetWritable(shard)).toList());
     }
 
     @Override
     public void close() {
-        shards.parallelStream().forEach(PostgresNode::close);
+        closeAll(shards);
     }
 
     @Override

@@ -5,25 +5,14 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
-/** One real Redis server (no persistence) and the faults a test can inflict on it. */
-public final class RedisNode implements AutoCloseable {
-
-    private final ServerProcess server;
+/**
+ * One real Redis server (no persistence) and the faults a test can inflict on it. Without
+ * persistence a crash loses every key: a restarted Redis is empty.
+ */
+public final class RedisNode extends AbstractServerNode {
 
     RedisNode(ServerProcess server) {
-        this.server = server;
-    }
-
-    public String name() {
-        return server.name();
-    }
-
-    public String host() {
-        return server.host();
-    }
-
-    public int port() {
-        return server.port();
+        super(server);
     }
 
     /** {@code redis://host:port}. */
@@ -47,44 +36,12 @@ public final class RedisNode implements AutoCloseable {
                 .build());
     }
 
-    /** Kills the server: every key is gone (there is no persistence) until data is written again. */
-    public void crash() {
-        server.crash();
-    }
-
-    /** Suspends the server: clients hang, as in a network partition. */
-    public void freeze() {
-        server.freeze();
-    }
-
-    public void thaw() {
-        server.thaw();
-    }
-
-    /** Starts the server again on the same port, empty; returns once it answers PING. */
-    public void restart() {
-        server.restart();
-    }
-
-    public boolean isRunning() {
-        return server.isRunning();
-    }
-
-    public boolean isFrozen() {
-        return server.isFrozen();
-    }
-
     /**
      * Back to a fresh server: a restart, which takes milliseconds and also forgets what
      * {@code FLUSHALL} would not (CONFIG SET limits, ACL users, scripts, clients).
      */
     void reset() {
-        server.restart();
-    }
-
-    @Override
-    public void close() {
-        server.close();
+        restart();
     }
 
     @Override

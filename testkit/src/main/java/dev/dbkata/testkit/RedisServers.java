@@ -1,10 +1,14 @@
 package dev.dbkata.testkit;
 
+import static dev.dbkata.testkit.AbstractServerNode.closeAll;
+import static dev.dbkata.testkit.AbstractServerNode.mend;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import dev.dbkata.testkit.backend.Backend;
+import dev.dbkata.testkit.backend.Parallel;
 
 /** One or more independent Redis servers: {@code redis0}, {@code redis1}, ... */
 public final class RedisServers implements Topology {
@@ -19,24 +23,12 @@ public final class RedisServers implements Topology {
         if (count < 1 || count > 8) {
             throw new IllegalArgumentException("Between 1 and 8 Redis servers, not " + count);
         }
-        List<CompletableFuture<RedisNode>> starting = new ArrayList<>();
+        List<Supplier<RedisNode>> starts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = "redis" + i;
-            starting.add(CompletableFuture.supplyAsync(() -> new RedisNode(backend.startRedis(name))));
+            starts.add(() -> new RedisNode(backend.startRedis(name)));
         }
-        List<RedisNode> nodes = new ArrayList<>();
-        RuntimeException failure = null;
-        for (CompletableFuture<RedisNode> future : starting) {
-            try {
-                nodes.add(future.join());
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
-            }
-        }
-        if (failure != null) {
-            nodes.forEach(RedisNode::close);
-            throw failure.getCause() instanceof RuntimeException cause ? cause : failure;
-        }
+        List<RedisNode> nodes = Parallel.start("dbkata-start", starts);
         return new RedisServers(nodes);
     }
 
@@ -59,12 +51,7 @@ public final class RedisServers implements Topology {
 
     @Override
     public boolean heal() {
-        for (RedisNode node : nodes) {
-            node.thaw();
-            if (!node.isRunning()) {
-                node.restart();
-            }
-        }
+        mend(nodes);
         return true;
     }
 
@@ -75,6 +62,6 @@ public final class RedisServers implements Topology {
 
     @Override
     public void close() {
-        nodes.forEach(RedisNode::close);
+        closeAll(nodes);
     }
 }

@@ -5,15 +5,15 @@ import java.time.Duration;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.dbkata.testkit.backend.ManagedServer;
 import dev.dbkata.testkit.backend.PortReservation;
 import dev.dbkata.testkit.backend.ServerProcess;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
  * A server in a container, with the fault semantics of {@link ServerProcess} mapped onto Docker.
+ * Its life (states, waits) is {@link ManagedServer}'s; this class only talks to Docker.
  *
  * <p>A crash is {@code docker kill} (SIGKILL to the whole container, no clean shutdown); freezing
  * is {@code docker pause}, which suspends every process of the container while its sockets stay
@@ -21,20 +21,17 @@ import org.testcontainers.containers.GenericContainer;
  * part of the container, and the published host port is fixed in the container's configuration,
  * so the server comes back with its data and on its address.
  */
-final class ContainerServer implements ServerProcess {
+final class ContainerServer extends ManagedServer {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    /** Polls cost a round trip to the daemon each. */
+    private static final Timeouts TIMEOUTS = Timeouts.DEFAULT.withPoll(Duration.ofMillis(100));
     /** Seconds {@code docker stop} grants for a clean shutdown before it kills. */
-    private static final int STOP_GRACE_SECONDS = 30;
+    private static final int STOP_GRACE_SECONDS = (int) TIMEOUTS.stop().toSeconds();
 
-    private final String name;
     private final GenericContainer<?> container;
     private final PortReservation port;
     private final ReadinessCheck readiness;
     private final AutoCloseable sharedResourceLease;
-    private boolean frozen;
-    private boolean closed;
 
     /**
      * @param sharedResourceLease released on {@link #close()}, such as this node's hold on its
@@ -42,16 +39,11 @@ final class ContainerServer implements ServerProcess {
      */
     ContainerServer(String name, GenericContainer<?> container, PortReservation port, ReadinessCheck readiness,
             AutoCloseable sharedResourceLease) {
-        this.name = name;
+        super(name, TIMEOUTS);
         this.container = container;
         this.port = port;
         this.readiness = readiness;
         this.sharedResourceLease = sharedResourceLease;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -64,146 +56,25 @@ final class ContainerServer implements ServerProcess {
         return port.port();
     }
 
-    /** Creates and starts the container (pulling the image if needed), then waits until the server answers. */
-    synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(name + " was closed; start a new topology instead");
-        }
-        try {
-            container.start();
-        } catch (RuntimeException e) {
-            throw failure("could not be created or started (" + innermostMessage(e) + ")", e);
-        }
-        awaitReady();
-    }
-
+    /** The first time creates the container (pulling the image if needed); later, starts the same one again. */
     @Override
-    public synchronized void crash() {
-        if (closed || !containerRunning()) {
-            return;
-        }
-        thaw();
-        try {
-            docker().killContainerCmd(container.getContainerId()).exec();
-        } catch (RuntimeException e) {
-            // Docker refuses to kill a container that has just exited on its own: crashed already.
-            if (containerRunning()) {
-                throw e;
-            }
-        }
-        awaitStopped();
-    }
-
-    @Override
-    public synchronized void freeze() {
-        if (closed || frozen || !containerRunning()) {
-            return;
-        }
-        docker().pauseContainerCmd(container.getContainerId()).exec();
-        frozen = true;
-    }
-
-    @Override
-    public synchronized void thaw() {
-        if (!frozen) {
-            return;
-        }
-        docker().unpauseContainerCmd(container.getContainerId()).exec();
-        frozen = false;
-    }
-
-    @Override
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException(name + " was closed; start a new topology instead");
-        }
-        thaw();
-        DockerClient docker = docker();
+    protected void launch() {
         String id = container.getContainerId();
-        if (containerRunning()) {
-            docker.stopContainerCmd(id).withTimeout(STOP_GRACE_SECONDS).exec();
-            awaitStopped();
-        }
         try {
-            docker.startContainerCmd(id).exec();
-        } catch (RuntimeException e) {
-            throw failure("could not be started again (" + innermostMessage(e) + ")", e);
-        }
-        awaitReady();
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return !closed && containerRunning();
-    }
-
-    @Override
-    public synchronized boolean isFrozen() {
-        return frozen;
-    }
-
-    /** Kills and removes the container with its volumes, then gives the port and network back. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (frozen) {
-                frozen = false;
-                docker().unpauseContainerCmd(container.getContainerId()).exec();
+            if (id == null) {
+                container.start();
+            } else {
+                docker().startContainerCmd(id).exec();
             }
         } catch (RuntimeException e) {
-            // Removal below forces its way through a paused container too.
+            throw failure((id == null ? "could not be created or started (" : "could not be started again (")
+                    + innermostMessage(e) + ")", e);
         }
-        try {
-            container.stop();
-        } catch (RuntimeException e) {
-            // Testcontainers' reaper removes the container when the JVM exits.
-        } finally {
-            port.close();
-            try {
-                sharedResourceLease.close();
-            } catch (Exception e) {
-                // Same: left to the reaper.
-            }
-        }
-    }
-
-    /**
-     * Polls in the calling thread: the poll reads container state without this object's lock,
-     * which the caller holds, and a separate polling thread would add nothing.
-     */
-    private void awaitReady() {
-        try {
-            Awaitility.await(name + " to accept connections on " + host() + ":" + port())
-                    .atMost(READY_TIMEOUT)
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(100))
-                    .pollInSameThread()
-                    .until(() -> {
-                        if (!containerRunning()) {
-                            throw failure("stopped before it accepted connections", null);
-                        }
-                        return readiness.answers(host(), port());
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw failure("did not accept connections within " + READY_TIMEOUT.toSeconds() + " s", e);
-        }
-    }
-
-    private void awaitStopped() {
-        Awaitility.await(name + "'s container to stop")
-                .atMost(EXIT_TIMEOUT)
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(50))
-                .pollInSameThread()
-                .until(() -> !containerRunning());
     }
 
     /** Whether the container's main process exists; a paused container counts as running. */
-    private boolean containerRunning() {
+    @Override
+    protected boolean alive() {
         String id = container.getContainerId();
         if (id == null) {
             return false;
@@ -216,8 +87,61 @@ final class ContainerServer implements ServerProcess {
         }
     }
 
-    private IllegalStateException failure(String what, Throwable cause) {
-        return new IllegalStateException(StartFailures.describe(name, what, logs(), port()), cause);
+    @Override
+    protected boolean answers() {
+        return readiness.answers(host(), port());
+    }
+
+    @Override
+    protected void kill() {
+        try {
+            docker().killContainerCmd(container.getContainerId()).exec();
+        } catch (RuntimeException e) {
+            // Docker refuses to kill a container that has just exited on its own: crashed already.
+            if (alive()) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    protected void stop() {
+        docker().stopContainerCmd(container.getContainerId()).withTimeout(STOP_GRACE_SECONDS).exec();
+    }
+
+    @Override
+    protected void pause() {
+        docker().pauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    @Override
+    protected void resume() {
+        docker().unpauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    /**
+     * Removes the container with its volumes, then gives the port and network back. Whatever
+     * Docker refuses here, Testcontainers' own reaper removes when the JVM exits.
+     */
+    @Override
+    protected void release(boolean stopped) {
+        try {
+            container.stop();
+        } catch (RuntimeException e) {
+            // left to Testcontainers' reaper
+        } finally {
+            port.close();
+            try {
+                sharedResourceLease.close();
+            } catch (Exception e) {
+                // Same: left to the reaper.
+            }
+        }
+    }
+
+    @Override
+    protected String describeFailure(String what) {
+        return StartFailures.describe(name(), what, logs(), port());
     }
 
     private String logs() {
@@ -241,10 +165,5 @@ final class ContainerServer implements ServerProcess {
 
     private static DockerClient docker() {
         return DockerClientFactory.instance().client();
-    }
-
-    @Override
-    public String toString() {
-        return name + "@" + host() + ":" + port();
     }
 }

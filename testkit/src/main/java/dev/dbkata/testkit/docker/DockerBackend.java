@@ -2,15 +2,12 @@ package dev.dbkata.testkit.docker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.BackendUnavailableException;
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PortReservation;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import dev.dbkata.testkit.backend.ServerProcess;
@@ -144,53 +141,9 @@ public final class DockerBackend implements Backend {
         }
     }
 
-    /**
-     * Starts every server at once and waits for all of them, so that the first failure is not
-     * reported while others are still half-started. One thread per server: the common pool has a
-     * single thread on a two-core machine, and each start mostly waits on Docker.
-     */
+    /** Starts every server at once (see {@link Parallel}) and waits for all of them. */
     private static void startInParallel(List<ContainerServer> servers) {
-        if (servers.isEmpty()) {
-            return;
-        }
-        ExecutorService starter = Executors.newFixedThreadPool(servers.size(), task -> {
-            Thread thread = new Thread(task, "dbkata-docker-start");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> starts = new ArrayList<>();
-            for (ContainerServer server : servers) {
-                starts.add(starter.submit(server::start));
-            }
-            RuntimeException failure = null;
-            for (Future<?> start : starts) {
-                RuntimeException problem = outcomeOf(start);
-                if (problem != null && failure == null) {
-                    failure = problem;
-                } else if (problem != null) {
-                    failure.addSuppressed(problem);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } finally {
-            starter.shutdown();
-        }
-    }
-
-    private static RuntimeException outcomeOf(Future<?> start) {
-        try {
-            start.get();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() instanceof RuntimeException runtime
-                    ? runtime : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new IllegalStateException("Interrupted while servers were starting", e);
-        }
+        Parallel.run("dbkata-docker-start", servers.stream().map(server -> (Runnable) server::start).toList());
     }
 
     private static void closeAll(List<ContainerServer> nodes, RuntimeException failure) {

@@ -2,13 +2,12 @@ package dev.dbkata.testkit.embedded;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PortReservation;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import dev.dbkata.testkit.backend.ServerProcess;
@@ -29,18 +28,13 @@ public final class EmbeddedBackend implements Backend {
 
     @Override
     public List<ServerProcess> startCluster(ClusterSpec spec) {
-        RunDirectory run = RunDirectory.current();
-        String topology = run.newTopologyId();
-        List<LocalPostgres> nodes = new ArrayList<>();
-        try {
-            LocalPostgres primary = newNode(run, topology, ClusterSpec.PRIMARY);
-            nodes.add(primary);
+        return startPostgres(newNode -> {
+            LocalPostgres primary = newNode.apply(ClusterSpec.PRIMARY);
             primary.initialiseFromTemplate();
             primary.appendConfig(spec.config().asConfigFile() + localSettings(primary)
                     + "synchronous_standby_names = " + PostgresConfig.quote(spec.synchronousStandbyNames()) + "\n");
             for (String replicaName : spec.replicaNames()) {
-                LocalPostgres replica = newNode(run, topology, replicaName);
-                nodes.add(replica);
+                LocalPostgres replica = newNode.apply(replicaName);
                 replica.initialiseFrom(primary);
                 replica.appendConfig(localSettings(replica)
                         + "synchronous_standby_names = ''\n"
@@ -48,32 +42,18 @@ public final class EmbeddedBackend implements Backend {
                                 ClusterSpec.primaryConninfo(primary.host(), primary.port(), replicaName)) + "\n");
                 replica.write("standby.signal", "");
             }
-            startAll(nodes);
-            return List.copyOf(nodes);
-        } catch (RuntimeException e) {
-            nodes.forEach(LocalServer::close);
-            throw e;
-        }
+        });
     }
 
     @Override
     public List<ServerProcess> startIndependentServers(int count, String prefix, PostgresConfig config) {
-        RunDirectory run = RunDirectory.current();
-        String topology = run.newTopologyId();
-        List<LocalPostgres> nodes = new ArrayList<>();
-        try {
+        return startPostgres(newNode -> {
             for (int i = 0; i < count; i++) {
-                LocalPostgres node = newNode(run, topology, prefix + i);
-                nodes.add(node);
+                LocalPostgres node = newNode.apply(prefix + i);
                 node.initialiseFromTemplate();
                 node.appendConfig(config.asConfigFile() + localSettings(node));
             }
-            startAll(nodes);
-            return List.copyOf(nodes);
-        } catch (RuntimeException e) {
-            nodes.forEach(LocalServer::close);
-            throw e;
-        }
+        });
     }
 
     @Override
@@ -84,13 +64,41 @@ public final class EmbeddedBackend implements Backend {
             redis.start();
             return redis;
         } catch (RuntimeException e) {
-            redis.close();
+            try {
+                redis.close();
+            } catch (RuntimeException notStopped) {
+                e.addSuppressed(notStopped);
+            }
             throw e;
         }
     }
 
-    private static LocalPostgres newNode(RunDirectory run, String topology, String name) {
-        return new LocalPostgres(name, run.newNodeFolder(topology, name), PortReservation.reserve());
+    /**
+     * Lays out the data directories of one topology ({@code layout} gets a maker of named nodes),
+     * then starts every node at once. On any failure, whatever was made is closed.
+     */
+    private static List<ServerProcess> startPostgres(Consumer<Function<String, LocalPostgres>> layout) {
+        RunDirectory run = RunDirectory.current();
+        String topology = run.newTopologyId();
+        List<LocalPostgres> nodes = new ArrayList<>();
+        try {
+            layout.accept(name -> {
+                LocalPostgres node = new LocalPostgres(name, run.newNodeFolder(topology, name), PortReservation.reserve());
+                nodes.add(node);
+                return node;
+            });
+            Parallel.run("dbkata-start", nodes.stream().map(node -> (Runnable) node::start).toList());
+            return List.copyOf(nodes);
+        } catch (RuntimeException e) {
+            for (LocalPostgres node : nodes) {
+                try {
+                    node.close();
+                } catch (RuntimeException notStopped) {
+                    e.addSuppressed(notStopped);
+                }
+            }
+            throw e;
+        }
     }
 
     /** What differs between nodes of one machine: the port, and no Unix socket to collide on. */
@@ -100,25 +108,4 @@ public final class EmbeddedBackend implements Backend {
                 + "unix_socket_directories = ''\n"
                 + "logging_collector = off\n";
     }
-
-    private static void startAll(List<? extends LocalServer> nodes) {
-        // One thread per node: the common pool has a single thread on a 2-core machine.
-        ExecutorService starter = Executors.newFixedThreadPool(nodes.size(), r -> {
-            Thread t = new Thread(r, "dbkata-start");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<CompletableFuture<Void>> starts = new ArrayList<>();
-            for (LocalServer node : nodes) {
-                starts.add(CompletableFuture.runAsync(node::start, starter));
-            }
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        } finally {
-            starter.shutdown();
-        }
-    }
-
 }

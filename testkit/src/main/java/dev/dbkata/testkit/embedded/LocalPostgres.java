@@ -52,7 +52,7 @@ final class LocalPostgres extends LocalServer {
                     ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE}
                     : options);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file + " of " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write " + file + " of " + name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -66,7 +66,7 @@ final class LocalPostgres extends LocalServer {
     }
 
     @Override
-    boolean answers() {
+    protected boolean answers() {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
         props.setProperty("connectTimeout", "2");

@@ -38,12 +38,12 @@ final class LocalRedis extends LocalServer {
             // port is how the reaper recognises it.
             Files.writeString(folder.resolve(Reaper.REDIS_PID_FILE), process.pid() + " " + port() + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the pid file of " + name, e);
+            throw new UncheckedIOException("Cannot write the pid file of " + name(), e);
         }
     }
 
     @Override
-    boolean answers() {
+    protected boolean answers() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host(), port()), 1_000);
             socket.setSoTimeout(1_000);

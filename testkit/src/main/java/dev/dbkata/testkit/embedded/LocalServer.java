@@ -1,36 +1,28 @@
 package dev.dbkata.testkit.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.dbkata.testkit.backend.ManagedServer;
 import dev.dbkata.testkit.backend.PortReservation;
-import dev.dbkata.testkit.backend.ServerProcess;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server run as a child process of this JVM, in a node folder of the {@link RunDirectory}.
- * Subclasses say how to start it, how to ask whether it answers and which signals stop it.
+ * Its life (states, waits) is {@link ManagedServer}'s; this class only runs the process and sends
+ * it signals. Subclasses say how to start it, how to ask whether it answers and which signals stop it.
  */
-abstract class LocalServer implements ServerProcess {
+abstract class LocalServer extends ManagedServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-
-    protected final String name;
     protected final Path folder;
     protected final PortReservation port;
     protected final Path log;
-    private Process process;
-    private boolean frozen;
-    private boolean closed;
+    private volatile Process process;
 
     LocalServer(String name, Path folder, PortReservation port) {
-        this.name = name;
+        super(name, Timeouts.DEFAULT);
         this.folder = folder;
         this.port = port;
         this.log = folder.resolve("server.log");
@@ -39,9 +31,6 @@ abstract class LocalServer implements ServerProcess {
 
     /** The command that runs the server in the foreground. */
     abstract List<String> command();
-
-    /** One quick attempt to talk to the server; true when it answered. */
-    abstract boolean answers();
 
     /** The signal for an immediate, unclean stop. */
     abstract String crashSignal();
@@ -54,11 +43,6 @@ abstract class LocalServer implements ServerProcess {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String host() {
         return "127.0.0.1";
     }
@@ -68,10 +52,8 @@ abstract class LocalServer implements ServerProcess {
         return port.port();
     }
 
-    synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(name + " was closed; start a new topology instead");
-        }
+    @Override
+    protected void launch() {
         try {
             process = new ProcessBuilder(command())
                     .redirectErrorStream(true)
@@ -79,142 +61,94 @@ abstract class LocalServer implements ServerProcess {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + name + " (" + String.join(" ", command()) + "): "
-                    + e.getMessage(), e);
+            throw failure("could not be started (" + String.join(" ", command()) + "): " + e.getMessage(), e);
         }
         started(process);
-        Process starting = process;
-        try {
-            Awaitility.await(name + " to accept connections on port " + port())
-                    .atMost(START_TIMEOUT)
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> {
-                        if (!starting.isAlive()) {
-                            throw startFailure("exited with code " + starting.exitValue());
-                        }
-                        return answers();
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw startFailure("did not accept connections within " + START_TIMEOUT.toSeconds() + " s");
-        }
     }
 
-    private IllegalStateException startFailure(String what) {
+    @Override
+    protected boolean alive() {
+        Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    @Override
+    protected String exitDescription() {
+        return "exited with code " + process.exitValue();
+    }
+
+    @Override
+    protected String describeFailure(String what) {
         String tail = LogTail.of(log, 15);
         String hint = tail.contains("Address already in use") || tail.contains("could not bind")
                 ? "\nPort " + port() + " was taken by another program after the testkit reserved it. Run again;"
                         + " if it keeps happening, find what listens there (ss -ltnp | grep " + port() + ")."
                 : "";
-        return new IllegalStateException(name + " " + what + ". Last lines of " + log + ":\n" + tail + hint);
+        return name() + " " + what + ". Last lines of " + log + ":\n" + tail + hint;
     }
 
     @Override
-    public synchronized void crash() {
-        if (!isRunning()) {
-            return;
-        }
-        thaw();
+    protected void kill() {
         Signals.send(crashSignal(), process.pid());
-        awaitExit(Duration.ofSeconds(10));
     }
 
     @Override
-    public synchronized void freeze() {
-        if (!isRunning() || frozen) {
-            return;
-        }
+    protected void stop() {
+        Signals.send(stopSignal(), process.pid());
+    }
+
+    @Override
+    protected void pause() {
         ProcessHandle root = process.toHandle();
         // The parent first, so that it forks no new child while the children are being stopped.
         Signals.send("STOP", root.pid());
         Signals.send("STOP", Signals.treeOf(root));
-        frozen = true;
     }
 
     @Override
-    public synchronized void thaw() {
-        if (!frozen) {
-            return;
-        }
+    protected void resume() {
         List<Long> tree = Signals.treeOf(process.toHandle());
         // Children first, so that the parent finds them running when it wakes.
         Signals.send("CONT", tree.subList(1, tree.size()));
         Signals.send("CONT", tree.get(0));
-        frozen = false;
     }
 
+    /** SIGKILL from Java itself, to the whole tree: for when a signal was ignored, or kill(1) failed. */
     @Override
-    public synchronized void restart() {
-        if (isRunning()) {
-            thaw();
-            Signals.send(stopSignal(), process.pid());
-            awaitExit(STOP_TIMEOUT);
-        }
-        start();
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public synchronized boolean isFrozen() {
-        return frozen;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
+    protected void forceKill() {
+        Process current = process;
+        if (current == null) {
             return;
         }
-        closed = true;
-        try {
-            crash();
-        } catch (RuntimeException signalFailed) {
-            killTree();
+        current.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        current.destroyForcibly();
+    }
+
+    /** Waits on the process itself rather than polling. */
+    @Override
+    protected boolean awaitExit(Duration timeout) {
+        Process current = process;
+        if (current == null) {
+            return true;
         }
-        if (process != null && process.isAlive()) {
+        try {
+            return current.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !current.isAlive();
+        }
+    }
+
+    @Override
+    protected void release(boolean stopped) {
+        if (!stopped) {
             // Keep the pid file and the port lock, so that the watchdog or the reaper can still
             // find this server; deleting them would orphan it for good.
-            throw new IllegalStateException(name + " (pid " + process.pid() + ") would not stop; it is left"
+            throw new IllegalStateException(name() + " (pid " + process.pid() + ") would not stop; it is left"
                     + " for the reaper. Stop it with: kill -9 " + process.pid());
         }
         port.close();
         FileTrees.deleteQuietly(folder);
         RunDirectory.current().untrack(this);
-    }
-
-    /** SIGKILL from Java itself, for when kill(1) is missing or failed. */
-    private void killTree() {
-        if (process == null) {
-            return;
-        }
-        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Waits for the process to end, then kills whatever of its tree is left. */
-    private void awaitExit(Duration timeout) {
-        List<Long> tree = Signals.treeOf(process.toHandle());
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        }
-    }
-
-    @Override
-    public String toString() {
-        return name + "@" + host() + ":" + port();
     }
 }

@@ -1,10 +1,8 @@
 package dev.dbkata.testkit.embedded;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dbkata.testkit.backend.Lazy;
+import dev.dbkata.testkit.backend.Parallel;
 
 /**
  * The folder in which this JVM keeps the data of the servers it runs, and the guarantees that no
@@ -105,42 +104,28 @@ final class RunDirectory {
 
     private void closeEverything() {
         List<AutoCloseable> servers = new ArrayList<>(open);
-        servers.parallelStream().forEach(server -> {
+        Parallel.run("dbkata-shutdown", servers.stream().map(server -> (Runnable) () -> {
             try {
                 server.close();
             } catch (Exception e) {
                 // Best effort at exit; the watchdog and the reaper catch what remains.
             }
-        });
-        FileTrees.deleteQuietly(root);
+        }).toList());
+        // A server that would not stop is still tracked: its folder is kept, so that the watchdog
+        // (which runs when this JVM is gone) or a later reaper can still find and stop it.
+        if (open.isEmpty()) {
+            FileTrees.deleteQuietly(root);
+        }
     }
 
-    /**
-     * Starts a small shell process that waits for this JVM to disappear and then stops whatever
-     * it left running in {@code root}. It learns of the JVM's end from its stdin, a pipe this JVM
-     * holds open: the pipe closes however the JVM dies, with no pid or clock to get wrong. It runs
-     * in its own session so that the signal that killed the JVM's process group does not kill it.
-     */
+    /** See {@link Watchdog#watch}: where there is a POSIX shell. */
     private static void startWatchdog(Path root) {
         if (!Platform.isLinux() && !Platform.isMac()) {
             return;
         }
-        try (InputStream script = RunDirectory.class.getResourceAsStream("watchdog.sh")) {
-            if (script == null) {
-                throw new IllegalStateException("watchdog.sh is missing from the testkit jar");
-            }
-            String body = new String(script.readAllBytes(), StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>();
-            if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
-                command.add("setsid");
-            }
-            command.addAll(List.of("sh", "-c", body, "dbkata-watchdog", root.toString()));
-            watchdog = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
+        try {
+            watchdog = Watchdog.watch(root);
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not start the watchdog ({0}); servers of a JVM killed with kill -9"
                     + " will be stopped by the next run instead", e.getMessage());
         }

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.dbkata.testkit.Listening;
@@ -19,6 +21,8 @@ import dev.dbkata.testkit.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * A JVM killed with {@code kill -9} runs no shutdown hook. Its servers must still go: at once
@@ -28,6 +32,12 @@ import org.junit.jupiter.api.Test;
 class NoLeftoverServersTest {
 
     private final List<Process> victims = new ArrayList<>();
+    /** Reads the victims' output and runs reapers in the background: this test's own threads. */
+    private final ExecutorService readers = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "no-leftover-test");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** The victims' own run root, so that no other JVM's reaper races these tests for them. */
     @org.junit.jupiter.api.io.TempDir
@@ -36,6 +46,7 @@ class NoLeftoverServersTest {
     /** Whatever a test did, its victims and their servers must not outlive it. */
     @AfterEach
     void killVictims() throws InterruptedException {
+        readers.shutdownNow();
         for (Process victim : victims) {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
@@ -51,7 +62,7 @@ class NoLeftoverServersTest {
                 .redirectErrorStream(true).start();
         victims.add(jvm);
         BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-        String ready = CompletableFuture.supplyAsync(() -> {
+        String ready = readers.submit(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -114,5 +125,53 @@ class NoLeftoverServersTest {
 
         assertThat(Listening.on(victim.postgresPort())).isTrue();
         assertThat(victim.runFolder()).exists();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("a server that ignores the first signal is still stopped, and its run folder is kept until it is")
+    void stubbornServerIsStoppedBeforeItsFolderGoes() throws Exception {
+        Path run = Files.createDirectories(runRoot.resolve("run-1-1"));
+        Files.writeString(run.resolve(Reaper.OWNER_FILE), "1 1\n");
+        Path data = Files.createDirectories(run.resolve("t1-primary").resolve("data"));
+        Path ready = runRoot.resolve("stand-in-ready");
+        Path ignored = runRoot.resolve("stand-in-ignored-the-signal");
+        // A stand-in for a PostgreSQL that will not stop: it shrugs off SIGQUIT, the immediate
+        // shutdown, and says so. Its command line names the data folder, as a postmaster's does.
+        Process standIn = new ProcessBuilder("sh", "-c",
+                "trap 'touch \"$2\"' QUIT; touch \"$3\"; while :; do sleep 0.05; done",
+                "stubborn-postgres", data.toString(), ignored.toString(), ready.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        victims.add(standIn);
+        Files.writeString(data.resolve("postmaster.pid"), standIn.pid() + "\n" + data + "\n");
+        Waits.until("the stand-in to be ready for signals", Duration.ofSeconds(10), () -> Files.exists(ready));
+
+        Future<Integer> reaping = readers.submit(() -> new Reaper(runRoot).reapAbandonedRuns(RunDirectory.current().root()));
+
+        Waits.until("the reaper's first signal", Duration.ofSeconds(10), () -> Files.exists(ignored));
+        assertThat(running(standIn.pid())).as("the stand-in ignored the first signal").isTrue();
+        assertThat(run).as("the folder stays while its server runs").exists();
+        Waits.until("the reaper to finish", Duration.ofSeconds(30), () -> {
+            // The folder is looked at first: once it is gone, the server must already be gone too.
+            boolean folderGone = !Files.exists(run);
+            assertThat(folderGone && running(standIn.pid())).as("run folder deleted while its server still ran").isFalse();
+            return reaping.isDone();
+        });
+
+        assertThat(reaping.get()).isEqualTo(1);
+        assertThat(standIn.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(standIn.exitValue()).as("ended by SIGKILL, the second signal").isEqualTo(128 + 9);
+        assertThat(run).doesNotExist();
+    }
+
+    /** Running, per the kernel: a zombie, dead but not yet waited for, is not. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+            return state != 'Z' && state != 'X';
+        } catch (IOException gone) {
+            return false;
+        }
     }
 }
