@@ -39,7 +39,8 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
             new Kind<>(WithPostgres.class, WithPostgres::reset, a -> () -> PostgresCluster.start(Backends.current(),
                     new ClusterSpec(0, 0, config(a.settings())), NodeRole.STANDALONE)),
             new Kind<>(WithPostgresCluster.class, WithPostgresCluster::reset, a -> () -> PostgresCluster.start(
-                    Backends.current(), new ClusterSpec(a.replicas(), a.synchronousStandbys(), config(a.settings())),
+                    Backends.current(), new ClusterSpec(a.replicas(), a.synchronousStandbys(),
+                    a.syncMethod() == SyncMethod.ANY, config(a.settings())),
                     NodeRole.PRIMARY)),
             new Kind<>(WithShards.class, WithShards::reset,
                     a -> () -> PostgresShards.start(Backends.current(), a.count(), config(a.settings()))),

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * <p>One selector thread serves every link: it accepts, reads, writes, and releases delayed chunks
  * from a timer queue, so a delay costs a timer entry, never a sleeping thread. Every change to a
  * link runs on that thread; the caller waits until it took effect, so when {@link Link#cut()}
- * returns the connections are already reset. The thread is a daemon and ends in {@link #close()}.
+ * returns the connections are already reset. The thread is a daemon and ends in {@link #close()},
+ * or when the last of its links is closed.
  */
 public final class Network implements AutoCloseable {
 
@@ -43,7 +44,7 @@ public final class Network implements AutoCloseable {
     private final List<Runnable> answers = new ArrayList<>();
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private long timerSequence;
 
     private Network() {
@@ -77,7 +78,7 @@ public final class Network implements AutoCloseable {
      * containers reach it) and forwarding to {@code target}.
      */
     public Link link(String name, InetSocketAddress target, InetAddress bindAddress) {
-        if (closing) {
+        if (closing.get()) {
             throw new IllegalStateException("This network is closed; no new link " + name + " can be opened");
         }
         Link link = call(() -> Link.open(this, name, target, bindAddress));
@@ -103,10 +104,9 @@ public final class Network implements AutoCloseable {
     /** Closes every link, then stops the selector thread and waits for it to end. */
     @Override
     public void close() {
-        if (closing) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closing = true;
         if (thread.isAlive()) {
             for (Link link : links) {
                 try {
@@ -141,8 +141,11 @@ public final class Network implements AutoCloseable {
         return thread.getName();
     }
 
+    /** A link closed on its own; the network ends with its last link. */
     void forget(Link link) {
-        links.remove(link);
+        if (links.remove(link) && links.isEmpty()) {
+            close();
+        }
     }
 
     // ---------------------------------------------------------------- reactor-side helpers
