@@ -22,24 +22,32 @@ abstract class AbstractServerNode implements ServerNode {
     private final ServerProcess server;
     private final Link link;
 
+    /**
+     * @param network where the node's link is made; null only for the start-up benchmark's
+     *                baseline, a node without a link whose clients reach the server directly
+     */
     AbstractServerNode(ServerProcess server, Network network) {
         this.server = server;
-        this.link = network.link("clients → " + server.name(), new InetSocketAddress(server.host(), server.port()));
+        this.link = network == null ? null
+                : network.link("clients → " + server.name(), new InetSocketAddress(server.host(), server.port()));
     }
 
     @Override
     public final Link link() {
+        if (link == null) {
+            throw new IllegalStateException(name() + " was started without links");
+        }
         return link;
     }
 
     @Override
     public final int linkPort() {
-        return link.port();
+        return link == null ? port() : link.port();
     }
 
     /** The host clients reach the link on. */
     final String linkHost() {
-        return link.bindAddress().getHostAddress();
+        return link == null ? host() : link.bindAddress().getHostAddress();
     }
 
     /** The backend's server behind this node: its own host and port, whatever clients are given. */
@@ -100,7 +108,9 @@ abstract class AbstractServerNode implements ServerNode {
 
     /** Heals the links in front of this node (a replica adds its replication link). */
     void healLinks() {
-        link.heal();
+        if (link != null) {
+            link.heal();
+        }
     }
 
     @Override
@@ -108,7 +118,9 @@ abstract class AbstractServerNode implements ServerNode {
         try {
             server.close();
         } finally {
-            link.close();
+            if (link != null) {
+                link.close();
+            }
         }
     }
 

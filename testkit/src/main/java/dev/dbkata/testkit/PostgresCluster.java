@@ -41,8 +41,13 @@ public final class PostgresCluster implements Topology {
     }
 
     static PostgresCluster start(Backend backend, ClusterSpec spec, NodeRole primaryRole) {
+        return start(backend, spec, primaryRole, true);
+    }
+
+    /** {@code links} false only for the start-up benchmark's baseline: what links cost at start. */
+    static PostgresCluster start(Backend backend, ClusterSpec spec, NodeRole primaryRole, boolean links) {
         List<ServerProcess> servers = backend.startCluster(spec);
-        Network network = Network.open();
+        Network network = links ? Network.open() : null;
         List<PostgresNode> nodes = new ArrayList<>();
         try {
             nodes.add(new PostgresNode(servers.get(0), primaryRole, network));
@@ -50,13 +55,17 @@ public final class PostgresCluster implements Topology {
                     .forEach(server -> nodes.add(new PostgresNode(server, NodeRole.REPLICA, network)));
         } catch (RuntimeException e) {
             servers.forEach(ServerProcess::close);
-            network.close();
+            if (network != null) {
+                network.close();
+            }
             throw e;
         }
         PostgresCluster cluster = new PostgresCluster(nodes, spec, network);
         try {
             cluster.primary().execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            cluster.streamThroughLinks(backend.routeToThisJvm());
+            if (links) {
+                cluster.streamThroughLinks(backend.routeToThisJvm());
+            }
             cluster.awaitStreaming();
             cluster.awaitReplicasCaughtUp();
             return cluster;
@@ -188,7 +197,7 @@ public final class PostgresCluster implements Topology {
      */
     @Override
     public boolean heal() {
-        if (nodes.stream().anyMatch(PostgresNode::wasPromoted) || !network.isRunning()) {
+        if (nodes.stream().anyMatch(PostgresNode::wasPromoted) || (network != null && !network.isRunning())) {
             return false;
         }
         mend(nodes);
@@ -223,7 +232,9 @@ public final class PostgresCluster implements Topology {
         try {
             closeAll(nodes);
         } finally {
-            network.close();
+            if (network != null) {
+                network.close();
+            }
         }
     }
 
