@@ -161,6 +161,7 @@ final class Pipe {
         Flow(SocketChannel source, SocketChannel destination) {
             this.source = source;
             this.destination = destination;
+            this.lineFreeAt = System.nanoTime();
         }
 
         boolean wantsRead() {
@@ -184,7 +185,7 @@ final class Pipe {
             if (count < 0) {
                 endRead = true;
                 // The end of the stream follows the bytes before it, without a delay of its own.
-                held.add(new Chunk(null, 0, lastReleaseSet ? Math.max(now, lastRelease) : now));
+                held.add(new Chunk(null, 0, lastReleaseSet && lastRelease - now > 0 ? lastRelease : now));
             } else if (count > 0) {
                 buffer.flip();
                 held.add(new Chunk(buffer, count, releaseTime(now, count)));
@@ -206,7 +207,7 @@ final class Pipe {
             long ready = now;
             long rate = link.bytesPerSecond();
             if (rate > 0) {
-                long start = Math.max(now, lineFreeAt);
+                long start = lineFreeAt - now > 0 ? lineFreeAt : now; // nanoTime: compare by difference
                 lineFreeAt = start + (long) (count * 1_000_000_000.0 / rate);
                 ready = lineFreeAt;
             }
