@@ -77,7 +77,7 @@ class ReplicationLinkTest {
         PostgresNode primary = cluster.primary();
         cluster.isolate(primary);
 
-        assertThatThrownBy(() -> primary.dataSource().getConnection().close()).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> primary.connect().close()).as("clients are refused").isInstanceOf(SQLException.class);
         for (PostgresNode replica : cluster.replicas()) {
             assertThat(replica.replicationLink().mode()).isEqualTo(dev.dbkata.testkit.network.Link.Mode.CUT);
             assertThat(countThroughLink(replica, "pg_class")).as(replica.name() + " still serves its clients").isPositive();
