@@ -1,24 +1,53 @@
 package dev.dbkata.testkit;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.ServerProcess;
+import dev.dbkata.testkit.network.Link;
+import dev.dbkata.testkit.network.Network;
 
 /**
  * What every {@link ServerNode} does the same way: hands faults to the backend's server, and mends
  * itself between tests. Healing and stopping are written here once for every topology.
  *
- * <p>{@link #host()} and {@link #port()} are where clients connect; {@link #server()} is the
- * server itself. Today they are the same address; a node that puts something between its clients
- * and its server (a proxy) overrides the first and keeps the second for the servers' own traffic.
+ * <p>{@link #host()} and {@link #port()} are the server's own address; clients are handed the
+ * address of the node's {@link #link()}, a proxy on its topology's {@link Network} in front of
+ * the server. The testkit's own queries use the server's address, so a faulty link never hangs
+ * them.
  */
 abstract class AbstractServerNode implements ServerNode {
 
     private final ServerProcess server;
+    private final Link link;
 
-    AbstractServerNode(ServerProcess server) {
+    /**
+     * @param network where the node's link is made; null only for the start-up benchmark's
+     *                baseline, a node without a link whose clients reach the server directly
+     */
+    AbstractServerNode(ServerProcess server, Network network) {
         this.server = server;
+        this.link = network == null ? null
+                : network.link("clients → " + server.name(), new InetSocketAddress(server.host(), server.port()));
+    }
+
+    @Override
+    public final Link link() {
+        if (link == null) {
+            throw new IllegalStateException(name() + " was started without links");
+        }
+        return link;
+    }
+
+    @Override
+    public final int linkPort() {
+        return link == null ? port() : link.port();
+    }
+
+    /** The host clients reach the link on. */
+    final String linkHost() {
+        return link == null ? host() : link.bindAddress().getHostAddress();
     }
 
     /** The backend's server behind this node: its own host and port, whatever clients are given. */
@@ -77,14 +106,31 @@ abstract class AbstractServerNode implements ServerNode {
     void afterRestartOrCrash() {
     }
 
-    @Override
-    public void close() {
-        server.close();
+    /** Heals the links in front of this node (a replica adds its replication link). */
+    void healLinks() {
+        if (link != null) {
+            link.heal();
+        }
     }
 
-    /** Undoes the faults a test left on each node: thaws the frozen, restarts those that are down. */
-    static void mend(List<? extends ServerNode> nodes) {
-        for (ServerNode node : nodes) {
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            if (link != null) {
+                link.close();
+            }
+        }
+    }
+
+    /**
+     * Undoes the faults a test left on each node: heals its links, thaws the frozen, restarts
+     * those that are down.
+     */
+    static void mend(List<? extends AbstractServerNode> nodes) {
+        for (AbstractServerNode node : nodes) {
+            node.healLinks();
             node.thaw();
             if (!node.isRunning()) {
                 node.restart();

@@ -22,7 +22,7 @@ final class DataReset {
     static void resetWritable(PostgresNode node) {
         disconnectClients(node);
         rollbackPreparedTransactions(node);
-        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement()) {
             // A reset that waits on a lock must fail, not hang the test run.
             s.execute("SET lock_timeout = '10s'");
             s.execute("SET statement_timeout = '60s'");
@@ -64,7 +64,7 @@ final class DataReset {
         Timestamp before = timestamp(s, "SELECT clock_timestamp()");
         s.execute("/* dbkata */ SELECT pg_reload_conf()");
         Waits.until("a new session on " + node + " to see the configuration reloaded", Duration.ofSeconds(10), () -> {
-            try (Connection fresh = node.connect(); Statement check = fresh.createStatement()) {
+            try (Connection fresh = node.connectDirect(); Statement check = fresh.createStatement()) {
                 return !timestamp(check, "SELECT pg_conf_load_time()").before(before);
             }
         });
@@ -79,7 +79,7 @@ final class DataReset {
 
     /** Rolls back prepared transactions, each from the database it belongs to (as PostgreSQL requires). */
     private static void rollbackPreparedTransactions(PostgresNode node) {
-        try (Connection c = node.connect(); Statement s = c.createStatement();
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("/* dbkata */ SELECT gid, database FROM pg_prepared_xacts")) {
             while (rs.next()) {
                 String url = "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + rs.getString(2);
@@ -95,7 +95,7 @@ final class DataReset {
 
     /** On any server, a replica included: forgets statement and table statistics. */
     static void resetCounters(PostgresNode node) {
-        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement()) {
             s.execute("/* dbkata */ SELECT pg_stat_statements_reset()");
             s.execute("/* dbkata */ SELECT pg_stat_reset()");
         } catch (SQLException e) {
@@ -107,7 +107,7 @@ final class DataReset {
     static void disconnectClients(PostgresNode node) {
         // A new pool: a test that leaked borrowed connections must not starve the next one.
         node.replacePool();
-        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement()) {
             // Waits (up to 5 s each) until every session is really gone, so no lock survives it.
             s.execute("/* dbkata */ SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");

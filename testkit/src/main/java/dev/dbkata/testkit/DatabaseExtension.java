@@ -38,7 +38,8 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
                     a -> Postgres.server().withSettings(a.settings()).startTopology(),
                     List.of(gives(PostgresNode.class, PostgresCluster::primary))),
             kind(WithPostgresCluster.class, WithPostgresCluster::reset,
-                    a -> Postgres.cluster().withReplicas(a.replicas()).withSynchronousStandbys(a.synchronousStandbys())
+                    a -> Postgres.cluster().withReplicas(a.replicas())
+                            .withSynchronousStandbys(a.syncMethod(), a.synchronousStandbys())
                             .withSettings(a.settings()).start(),
                     List.of(gives(PostgresCluster.class, cluster -> cluster), gives(PostgresNode.class, PostgresCluster::primary))),
             kind(WithShards.class, WithShards::reset,

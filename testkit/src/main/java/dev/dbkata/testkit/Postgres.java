@@ -83,6 +83,7 @@ public final class Postgres {
 
         private int replicas = 2;
         private int synchronousStandbys;
+        private SyncMethod syncMethod = SyncMethod.FIRST;
 
         private ClusterBuilder() {
         }
@@ -98,13 +99,22 @@ public final class Postgres {
          * {@code remote_apply} for visible).
          */
         public ClusterBuilder withSynchronousStandbys(int count) {
+            return withSynchronousStandbys(SyncMethod.FIRST, count);
+        }
+
+        /**
+         * {@code (FIRST, k)}: the first k replicas are synchronous, by priority; {@code (ANY, k)}:
+         * a commit waits for any k of all replicas, by quorum ({@code ANY k (...)}).
+         */
+        public ClusterBuilder withSynchronousStandbys(SyncMethod method, int count) {
+            this.syncMethod = java.util.Objects.requireNonNull(method, "method");
             this.synchronousStandbys = count;
             return this;
         }
 
         public PostgresCluster start() {
-            return PostgresCluster.start(Backends.current(), new ClusterSpec(replicas, synchronousStandbys, config()),
-                    NodeRole.PRIMARY);
+            return PostgresCluster.start(Backends.current(),
+                    new ClusterSpec(replicas, synchronousStandbys, syncMethod == SyncMethod.ANY, config()), NodeRole.PRIMARY);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import dev.dbkata.testkit.backend.ServerProcess;
+import dev.dbkata.testkit.network.Network;
 
 /**
  * Independent PostgreSQL servers that share nothing, for sharding: {@code shard0},
@@ -20,9 +21,11 @@ import dev.dbkata.testkit.backend.ServerProcess;
 public final class PostgresShards implements Topology {
 
     private final List<PostgresNode> shards;
+    private final Network network;
 
-    private PostgresShards(List<PostgresNode> shards) {
+    private PostgresShards(List<PostgresNode> shards, Network network) {
         this.shards = List.copyOf(shards);
+        this.network = network;
     }
 
     static PostgresShards start(Backend backend, int count, PostgresConfig config) {
@@ -30,9 +33,16 @@ public final class PostgresShards implements Topology {
             throw new IllegalArgumentException("Between 1 and 16 shards, not " + count);
         }
         List<ServerProcess> servers = backend.startIndependentServers(count, "shard", config);
+        Network network = Network.open();
         List<PostgresNode> nodes = new ArrayList<>();
-        servers.forEach(server -> nodes.add(new PostgresNode(server, NodeRole.SHARD)));
-        PostgresShards started = new PostgresShards(nodes);
+        try {
+            servers.forEach(server -> nodes.add(new PostgresNode(server, NodeRole.SHARD, network)));
+        } catch (RuntimeException e) {
+            servers.forEach(ServerProcess::close);
+            network.close();
+            throw e;
+        }
+        PostgresShards started = new PostgresShards(nodes, network);
         try {
             nodes.forEach(node -> node.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
             return started;
@@ -65,6 +75,9 @@ public final class PostgresShards implements Topology {
 
     @Override
     public boolean heal() {
+        if (!network.isRunning()) {
+            return false;
+        }
         mend(shards);
         return true;
     }
@@ -76,7 +89,11 @@ public final class PostgresShards implements Topology {
 
     @Override
     public void close() {
-        closeAll(shards);
+        try {
+            closeAll(shards);
+        } finally {
+            network.close();
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.dbkata.testkit;
 
+import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.ServerProcess;
+import dev.dbkata.testkit.network.Network;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -11,21 +13,38 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisNode extends AbstractServerNode {
 
-    RedisNode(ServerProcess server) {
-        super(server);
+    RedisNode(ServerProcess server, Network network) {
+        super(server, network);
     }
 
-    /** {@code redis://host:port}. */
+    /** Starts a server and its link; a server whose link cannot be made is stopped again. */
+    static RedisNode start(Backend backend, String name, Network network) {
+        ServerProcess server = backend.startRedis(name);
+        try {
+            return new RedisNode(server, network);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** {@code redis://host:port} of the node's {@link #link()}. */
     public String uri() {
+        return "redis://" + linkHost() + ":" + linkPort();
+    }
+
+    /** Where clients connect: the node's {@link #link()}. */
+    public HostAndPort hostAndPort() {
+        return new HostAndPort(linkHost(), linkPort());
+    }
+
+    /** The server's own {@code redis://host:port}, bypassing {@link #link()}. */
+    public String directUri() {
         return "redis://" + host() + ":" + port();
     }
 
-    public HostAndPort hostAndPort() {
-        return new HostAndPort(host(), port());
-    }
-
     /**
-     * A new connection with 2-second timeouts, for the test's own checks; the caller closes it.
+     * A new connection through {@link #link()} with 2-second timeouts; the caller closes it.
      * Code under test should build its own client from {@link #uri()} with its own timeouts.
      */
     public Jedis client() {

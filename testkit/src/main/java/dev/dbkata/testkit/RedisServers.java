@@ -9,27 +9,35 @@ import java.util.function.Supplier;
 
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.Parallel;
+import dev.dbkata.testkit.network.Network;
 
 /** One or more independent Redis servers: {@code redis0}, {@code redis1}, ... */
 public final class RedisServers implements Topology {
 
     private final List<RedisNode> nodes;
+    private final Network network;
 
-    private RedisServers(List<RedisNode> nodes) {
+    private RedisServers(List<RedisNode> nodes, Network network) {
         this.nodes = List.copyOf(nodes);
+        this.network = network;
     }
 
     static RedisServers start(Backend backend, int count) {
         if (count < 1 || count > 8) {
             throw new IllegalArgumentException("Between 1 and 8 Redis servers, not " + count);
         }
+        Network network = Network.open();
         List<Supplier<RedisNode>> starts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = "redis" + i;
-            starts.add(() -> new RedisNode(backend.startRedis(name)));
+            starts.add(() -> RedisNode.start(backend, name, network));
         }
-        List<RedisNode> nodes = Parallel.start("dbkata-start", starts);
-        return new RedisServers(nodes);
+        try {
+            return new RedisServers(Parallel.start("dbkata-start", starts), network);
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
     }
 
     /** The first server. */
@@ -51,6 +59,9 @@ public final class RedisServers implements Topology {
 
     @Override
     public boolean heal() {
+        if (!network.isRunning()) {
+            return false;
+        }
         mend(nodes);
         return true;
     }
@@ -62,6 +73,10 @@ public final class RedisServers implements Topology {
 
     @Override
     public void close() {
-        closeAll(nodes);
+        try {
+            closeAll(nodes);
+        } finally {
+            network.close();
+        }
     }
 }

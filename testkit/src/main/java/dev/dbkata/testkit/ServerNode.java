@@ -1,5 +1,7 @@
 package dev.dbkata.testkit;
 
+import dev.dbkata.testkit.network.Link;
+
 /**
  * One server of a topology as a test sees it, whatever it runs (PostgreSQL, Redis): where clients
  * reach it, and the faults a test can inflict on it. {@link PostgresNode} and {@link RedisNode}
@@ -15,18 +17,27 @@ package dev.dbkata.testkit;
  *   <li>{@link #restart()} brings the server back on the same host and port, whatever state it was
  *       in (frozen, crashed, running), and returns once it accepts connections.</li>
  * </ul>
- * Between tests the extension thaws frozen servers and restarts crashed ones by itself.
+ * Network faults act on the node's {@link #link()}, the path from clients to the server:
+ * {@code link().delay(...)}, {@code cut()}, {@code blackhole()}, {@code heal()}. The connections
+ * and addresses a node hands out lead through it; {@link #port()} stays the server's own port.
+ * Between tests the extension heals links, thaws frozen servers and restarts crashed ones by itself.
  */
 public interface ServerNode extends AutoCloseable {
 
     /** A name unique in its topology, such as {@code primary}, {@code replica2}, {@code shard0} or {@code redis0}. */
     String name();
 
-    /** The host clients connect to. */
+    /** The server's own host. */
     String host();
 
-    /** The port clients connect to. */
+    /** The server's own port: what it listens on, and what {@code inet_server_port()} reports. */
     int port();
+
+    /** The link from clients to this node: the connections the node hands out go through it. */
+    Link link();
+
+    /** The port of {@link #link()}, which the node's URLs and data sources use. */
+    int linkPort();
 
     /** Suspends the server: clients hang, as in a network partition. Does nothing to a server that is down or frozen. */
     void freeze();

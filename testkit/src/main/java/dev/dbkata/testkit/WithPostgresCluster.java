@@ -27,8 +27,14 @@ public @interface WithPostgresCluster {
     /** How many hot-standby replicas follow the primary. */
     int replicas() default 2;
 
-    /** How many of them, the first ones, are synchronous standbys ({@code FIRST k (...)}). */
+    /** How many synchronous standbys a commit waits for: the first ones, or any of them (see {@link #syncMethod()}). */
     int synchronousStandbys() default 0;
+
+    /**
+     * {@link SyncMethod#FIRST}: the first {@link #synchronousStandbys()} replicas, by priority;
+     * {@link SyncMethod#ANY}: any {@link #synchronousStandbys()} of all replicas, by quorum.
+     */
+    SyncMethod syncMethod() default SyncMethod.FIRST;
 
     /** Extra {@code postgresql.conf} settings as {@code name=value}, such as {@code "work_mem=64MB"}. */
     String[] settings() default {};

@@ -18,6 +18,8 @@ class ExtensionLifecycleTest {
 
     static final List<Integer> PORTS = new ArrayList<>();
     static final List<Integer> REDIS_PORTS = new ArrayList<>();
+    static final List<Integer> LINK_PORTS = new ArrayList<>();
+    static final List<Thread> LINK_THREADS = new ArrayList<>();
 
     @WithPostgres
     @WithRedis
@@ -26,6 +28,11 @@ class ExtensionLifecycleTest {
         void first(PostgresNode postgres, RedisNode redis) {
             PORTS.add(postgres.port());
             REDIS_PORTS.add(redis.port());
+            LINK_PORTS.add(postgres.linkPort());
+            LINK_PORTS.add(redis.linkPort());
+            Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith(dev.dbkata.testkit.network.Network.THREAD_PREFIX))
+                    .forEach(LINK_THREADS::add);
         }
 
         @Test
@@ -114,6 +121,8 @@ class ExtensionLifecycleTest {
     private static Events run(Class<?> testClass) {
         PORTS.clear();
         REDIS_PORTS.clear();
+        LINK_PORTS.clear();
+        LINK_THREADS.clear();
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
     }
 
@@ -130,6 +139,24 @@ class ExtensionLifecycleTest {
                 .containsExactly(postgresPort, postgresPort, postgresPort);
         assertThat(Listening.on(postgresPort)).as("PostgreSQL must stop after the class").isFalse();
         assertThat(Listening.on(redisPort)).as("Redis must stop after the class").isFalse();
+        assertThat(LINK_PORTS).hasSize(2).noneMatch(Listening::on);
+        assertThat(LINK_THREADS).as("the links' selector threads of the class's topologies").isNotEmpty()
+                .noneMatch(Thread::isAlive);
+    }
+
+    @Test
+    @DisplayName("a server started with the builder takes its link's thread with it when closed")
+    void builderServerLeavesNoLinkThread() {
+        PostgresNode node = Postgres.server().start();
+        int linkPort = node.linkPort();
+        List<Thread> before = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith(dev.dbkata.testkit.network.Network.THREAD_PREFIX)).toList();
+        assertThat(Listening.on(linkPort)).isTrue();
+
+        node.close();
+
+        assertThat(Listening.on(linkPort)).isFalse();
+        assertThat(before).isNotEmpty().noneMatch(Thread::isAlive);
     }
 
     @Test

@@ -20,7 +20,8 @@ class RedisTest {
             assertThat(jedis.get("greeting")).isEqualTo("hello");
         }
         assertThat(postgres.queryValue("SELECT 1", Integer.class)).isEqualTo(1);
-        assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
+        assertThat(redis.uri()).as("clients go through the link").isEqualTo("redis://127.0.0.1:" + redis.linkPort());
+        assertThat(redis.directUri()).isEqualTo("redis://127.0.0.1:" + redis.port());
     }
 
     @Test

@@ -23,4 +23,12 @@ public interface Backend {
 
     /** Starts one Redis server without persistence. */
     ServerProcess startRedis(String name);
+
+    /**
+     * How this backend's servers reach a listener of this JVM (a replica's replication link).
+     * Embedded servers run beside the JVM and use its loopback.
+     */
+    default HostRoute routeToThisJvm() {
+        return HostRoute.LOOPBACK;
+    }
 }

@@ -14,9 +14,11 @@ import java.util.Map;
 public final class PostgresConfig {
 
     private final Map<String, String> settings;
+    private final java.util.Set<String> overridden;
 
-    private PostgresConfig(Map<String, String> settings) {
+    private PostgresConfig(Map<String, String> settings, java.util.Set<String> overridden) {
         this.settings = Collections.unmodifiableMap(settings);
+        this.overridden = java.util.Set.copyOf(overridden);
     }
 
     /** The kata's defaults, then {@code overrides} on top (later wins). */
@@ -28,7 +30,7 @@ public final class PostgresConfig {
         if (!java.util.Arrays.asList(libraries.split("\\s*,\\s*")).contains("pg_stat_statements")) {
             all.put("shared_preload_libraries", "pg_stat_statements" + (libraries.isBlank() ? "" : ", " + libraries));
         }
-        return new PostgresConfig(all);
+        return new PostgresConfig(all, overrides.keySet());
     }
 
     /**
@@ -98,6 +100,11 @@ public final class PostgresConfig {
 
     public Map<String, String> settings() {
         return settings;
+    }
+
+    /** Whether the topology set {@code name} itself, rather than taking the kata's default. */
+    public boolean isOverridden(String name) {
+        return overridden.contains(name);
     }
 
     /** The settings as lines of {@code postgresql.conf}, values quoted as the file wants them. */

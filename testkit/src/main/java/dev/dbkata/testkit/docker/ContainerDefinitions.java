@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.HostRoute;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -56,12 +57,18 @@ final class ContainerDefinitions {
      * runs as {@code postgres} from the start.
      *
      * @param primaryPort the primary's port, which it listens on inside its container as well
+     * @param toJvm       how the container reaches this JVM's links
      */
-    GenericContainer<?> replica(String replicaName, int hostPort, int primaryPort, Network network) {
-        return postgres(replicaName, hostPort)
+    GenericContainer<?> replica(String replicaName, int hostPort, int primaryPort, Network network, HostRoute toJvm) {
+        GenericContainer<?> replica = postgres(replicaName, hostPort)
                 .withNetwork(network)
                 .withCommand(PostgresContainerPlan.replicaCommand(replicaName, hostPort, primaryPort))
                 .withCreateContainerCmdModifier(create -> create.withUser("postgres"));
+        // Its WAL streams through a link in this JVM (see PostgresCluster), reached by this name.
+        if (toJvm.gatewayAlias()) {
+            replica.withExtraHost(toJvm.hostForServers(), "host-gateway");
+        }
+        return replica;
     }
 
     GenericContainer<?> redis(String name, int hostPort) {

@@ -7,6 +7,8 @@ import java.util.function.IntFunction;
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.BackendUnavailableException;
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.HostRoute;
+import dev.dbkata.testkit.backend.Lazy;
 import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PortReservation;
 import dev.dbkata.testkit.backend.PostgresConfig;
@@ -31,6 +33,7 @@ public final class DockerBackend implements Backend {
 
     private final ContainerDefinitions definitions;
     private volatile boolean daemonChecked;
+    private final Lazy<HostRoute> route = Lazy.of(DockerBackend::askEngineForRoute);
 
     /** Images from {@code -Dkata.docker.postgres.image} and {@code -Dkata.docker.redis.image}, or the defaults. */
     public DockerBackend() {
@@ -61,7 +64,8 @@ public final class DockerBackend implements Backend {
             List<ContainerServer> replicas = new ArrayList<>();
             for (String replicaName : spec.replicaNames()) {
                 replicas.add(newNode(nodes, replicaName, ReadinessCheck.POSTGRES, network,
-                        hostPort -> definitions.replica(replicaName, hostPort, primary.port(), network.get())));
+                        hostPort -> definitions.replica(replicaName, hostPort, primary.port(), network.get(),
+                                routeToThisJvm())));
             }
             startInParallel(replicas);
             return List.copyOf(nodes);
@@ -71,6 +75,28 @@ public final class DockerBackend implements Backend {
         } finally {
             building.close();
         }
+    }
+
+    /**
+     * Containers reach a link of this JVM through the engine's name for the host; which name
+     * depends on the engine (see {@link HostRoute#forContainers}), so the engine is asked once.
+     */
+    @Override
+    public HostRoute routeToThisJvm() {
+        requireLocalDaemon();
+        return route.get();
+    }
+
+    private static HostRoute askEngineForRoute() {
+        com.github.dockerjava.api.model.Version version = DockerClientFactory.instance().client().versionCmd().exec();
+        List<String> names = new ArrayList<>();
+        if (version.getComponents() != null) {
+            version.getComponents().forEach(component -> names.add(component.getName()));
+        }
+        if (version.getPlatform() != null) {
+            names.add(version.getPlatform().getName());
+        }
+        return HostRoute.forContainers(names);
     }
 
     @Override

@@ -56,9 +56,16 @@ final class RunDirectory {
         Path root = runRoot.resolve("run-" + self.pid() + "-" + started.toEpochMilli());
         try {
             Files.createDirectories(root);
-            Files.writeString(root.resolve(Reaper.OWNER_FILE), self.pid() + " " + started.toEpochMilli() + "\n");
-            ownerLock = java.nio.channels.FileChannel.open(root.resolve(Reaper.OWNER_FILE),
-                    java.nio.file.StandardOpenOption.WRITE).lock();
+            // The owner file appears already locked: written and locked under another name, then
+            // renamed (the lock belongs to the file, not its name). A reaper of another JVM that
+            // saw it unlocked for an instant would take this live run for an abandoned one.
+            Path pending = root.resolve(Reaper.OWNER_FILE + ".pending");
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(pending,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            ownerLock = channel.lock();
+            channel.write(java.nio.ByteBuffer.wrap((self.pid() + " " + started.toEpochMilli() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            Files.move(pending, root.resolve(Reaper.OWNER_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the folder for database servers, " + root + ": "
                     + e.getMessage() + ". Free some space or point -Dkata.run.dir at a writable folder.", e);

@@ -52,4 +52,22 @@ class PostgresConfigTest {
         assertThat(new ClusterSpec(2, 0, spec.config()).synchronousStandbyNames()).isEmpty();
         assertThatThrownBy(() -> new ClusterSpec(1, 2, spec.config())).hasMessageContaining("synchronousStandbys");
     }
+
+    @Test
+    void clusterSpecNamesAQuorumOfAllReplicas() {
+        ClusterSpec spec = new ClusterSpec(3, 1, true, PostgresConfig.withOverrides(Map.of()));
+
+        assertThat(spec.synchronousStandbyNames()).isEqualTo("ANY 1 (replica1, replica2, replica3)");
+        assertThat(spec.synchronousCandidates()).containsExactly("replica1", "replica2", "replica3");
+    }
+
+    @Test
+    void aTopologysOwnSynchronousStandbyNamesAreKept() {
+        PostgresConfig own = PostgresConfig.withOverrides(Map.of("synchronous_standby_names", "ANY 1 (replica2, replica1)"));
+
+        assertThat(new ClusterSpec(2, 0, own).synchronousStandbyNames()).isEqualTo("ANY 1 (replica2, replica1)");
+        assertThatThrownBy(() -> new ClusterSpec(2, 1, own))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("declared twice").hasMessageContaining("Keep one");
+    }
 }

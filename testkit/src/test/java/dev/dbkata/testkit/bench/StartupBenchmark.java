@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.dbkata.testkit.Backends;
+import dev.dbkata.testkit.LinklessClusters;
 import dev.dbkata.testkit.Postgres;
 import dev.dbkata.testkit.Redis;
 
@@ -31,7 +32,29 @@ public final class StartupBenchmark {
         System.out.printf("first server of the JVM (class loading, cache check): %d ms%n", first);
         report("one PostgreSQL server ready", measure(() -> Postgres.server().start()));
         report("primary + 2 streaming replicas ready", measure(() -> Postgres.cluster().withReplicas(2).start()));
+        linkOverhead();
         report("one Redis server ready", measure(() -> Redis.server().start()));
+    }
+
+    /**
+     * What links cost at start: clusters with links (every node's, and replication through them)
+     * against clusters without, alternating, so that load from other builds hits both alike.
+     */
+    private static void linkOverhead() {
+        List<Long> with = new ArrayList<>();
+        List<Long> without = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            without.add(time(() -> LinklessClusters.start(2)));
+            with.add(time(() -> Postgres.cluster().withReplicas(2).start()));
+        }
+        Collections.sort(with);
+        Collections.sort(without);
+        report("  the same, without links (alternating)", without);
+        report("  the same, with links (alternating)", with);
+        long withMedian = with.get(with.size() / 2);
+        long withoutMedian = without.get(without.size() / 2);
+        System.out.printf("links add %d ms to the median cluster start (%+.1f%%)%n", withMedian - withoutMedian,
+                100.0 * (withMedian - withoutMedian) / withoutMedian);
     }
 
     private static List<Long> measure(Supplier<? extends AutoCloseable> start) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.HostRoute;
 import dev.dbkata.testkit.backend.PostgresConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -54,7 +55,8 @@ class ContainerDefinitionsTest {
     @Test
     @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network, on its own port")
     void replica() {
-        GenericContainer<?> replica = definitions.replica("replica2", 25_002, 25_001, network);
+        GenericContainer<?> replica = definitions.replica("replica2", 25_002, 25_001, network,
+                HostRoute.forContainers(List.of("Podman Engine")));
 
         assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:25002/tcp");
         assertThat(replica.getNetwork()).isSameAs(network);
@@ -66,6 +68,16 @@ class ContainerDefinitionsTest {
                 .contains("\nport = 25002\n");
         assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
         assertThat(usersSetBy(replica)).containsExactly("postgres");
+        assertThat(replica.getExtraHosts()).as("Podman names the host itself").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a replica on Docker Engine gets host.docker.internal as the host gateway, to reach its replication link")
+    void replicaReachesTheJvmOnDocker() {
+        GenericContainer<?> replica = definitions.replica("replica1", 25_002, 25_001, network,
+                HostRoute.forContainers(List.of("Engine", "containerd", "runc")));
+
+        assertThat(replica.getExtraHosts()).containsExactly("host.docker.internal:host-gateway");
     }
 
     @Test
