@@ -101,8 +101,10 @@ class ParquetLakeTest {
                 String plan = String.join("\n", Sql.rows(duck, "EXPLAIN " + query));
                 Matcher scanning = SCANNING.matcher(plan);
                 assertThat(scanning.find())
-                        .as("the plan of the query for %s should read the lake's Parquet files (read_parquet) and show"
-                                + " how many it scans; the plan was:%n%s", month, plan)
+                        .as("the plan of the query for %s has no \"Scanning Files: k/n\" line. DuckDB prints it when a"
+                                + " query over read_parquet(..., hive_partitioning = true) filters on partition columns,"
+                                + " and prunes folders from their names alone; a query over the sales table, over one"
+                                + " file, or filtered on ordered_at has none. The plan was:%n%s", month, plan)
                         .isTrue();
                 long monthFiles = parquetFiles().stream()
                         .filter(f -> lake.relativize(f).toString().replace('\\', '/')
