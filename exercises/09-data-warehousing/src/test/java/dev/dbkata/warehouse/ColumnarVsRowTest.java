@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.WithPostgres;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class ColumnarVsRowTest {
     private static final long MS = 1_000_000L;
 
     @TempDir
-    Path dir;
+    static Path classDir;
 
     @Test
     @DisplayName("the harness warms up untimed, alternates the engines, times each run the same way and reports medians")
@@ -106,10 +107,12 @@ class ColumnarVsRowTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
-    @Test
-    @DisplayName("over 1,000,000 sales, DuckDB answers the same aggregate as PostgreSQL at least 3x faster")
-    void duckDbIsFasterOnTheSameAnswer(PostgresNode node) throws Exception {
-        // A sales row as the app stores it: the report needs three of its columns.
+    /**
+     * The same 1,000,000 sales in both engines, made once for the class: a sales row as the app stores
+     * it, of which the report needs three columns.
+     */
+    @BeforeAll
+    static void bigSales(PostgresNode node) throws Exception {
         node.execute("DROP TABLE IF EXISTS big_sales;"
                 + " CREATE UNLOGGED TABLE big_sales (id bigint, customer_id bigint, channel text, product_id bigint,"
                 + " quantity integer, unit_price numeric(12,2), discount numeric(12,2), tax numeric(12,2),"
@@ -119,16 +122,23 @@ class ColumnarVsRowTest {
                 + " timestamp '2024-01-01 00:00:00' + ((i * 37) % 17520) * interval '1 hour'"
                 + " FROM (SELECT i, ((i * 7919) % 100000) / 100.0 AS a FROM generate_series(1::bigint, 1000000) i) g");
         node.execute("ANALYZE big_sales");
-        try (Connection pg = node.connect(); Connection duck = DuckDb.open(dir.resolve("warehouse.duckdb"))) {
+        try (Connection duck = DuckDb.open(classDir.resolve("warehouse.duckdb"))) {
             Sql.execute(duck, "CREATE TABLE big_sales AS SELECT i AS id, (i * 7) % 1000 AS customer_id,"
-                    + " (['web', 'app', 'partner', 'sales'])[1 + i % 4] AS channel, i % 5000 AS product_id,"
-                    + " CAST(1 + i % 3 AS INTEGER) AS quantity,"
+                    + " CASE i % 4 WHEN 0 THEN 'web' WHEN 1 THEN 'app' WHEN 2 THEN 'partner' ELSE 'sales' END AS channel,"
+                    + " i % 5000 AS product_id, CAST(1 + i % 3 AS INTEGER) AS quantity,"
                     + " CAST(CAST((i * 7919) % 100000 AS DECIMAL(18,0)) * 0.01 AS DECIMAL(12,2)) AS unit_price,"
                     + " CAST(CAST(i % 10 AS DECIMAL(18,0)) * 0.1 AS DECIMAL(12,2)) AS discount,"
                     + " CAST(CAST((i * 7919) % 100000 AS DECIMAL(18,0)) * 0.002 AS DECIMAL(12,2)) AS tax,"
                     + " CAST(CAST((i * 7919) % 100000 AS DECIMAL(18,0)) * 0.01 AS DECIMAL(12,2)) AS amount,"
                     + " TIMESTAMP '2024-01-01 00:00:00' + to_hours(CAST((i * 37) % 17520 AS BIGINT)) AS sold_at"
                     + " FROM range(1, 1000001) t(i)");
+        }
+    }
+
+    @Test
+    @DisplayName("over 1,000,000 sales, DuckDB answers the same aggregate as PostgreSQL at least 3x faster")
+    void duckDbIsFasterOnTheSameAnswer(PostgresNode node) throws Exception {
+        try (Connection pg = node.connect(); Connection duck = DuckDb.open(classDir.resolve("warehouse.duckdb"))) {
             // One core each: the race is between storage layouts and execution models, not over who
             // grabs more of a loaded machine's cores.
             Sql.execute(pg, "SET max_parallel_workers_per_gather = 0");
