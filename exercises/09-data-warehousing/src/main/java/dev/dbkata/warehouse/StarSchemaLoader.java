@@ -16,7 +16,7 @@ import javax.sql.DataSource;
  * <p>After {@link #load()}, DuckDB has (more columns are allowed):
  * <ul>
  *   <li>{@code dim_date(date_key INTEGER, year INTEGER, month INTEGER, day INTEGER)}: one row per calendar day
- *       (UTC) that has sales, {@code date_key} = {@code yyyymmdd};</li>
+ *       (UTC), at least every day that has sales, {@code date_key} = {@code yyyymmdd} (20250331);</li>
  *   <li>{@code dim_plan(plan_key INTEGER, plan_id INTEGER, name VARCHAR)}: one row per plan;</li>
  *   <li>{@code dim_customer(customer_key INTEGER, customer_id BIGINT, name VARCHAR, country VARCHAR)}: one
  *       row per customer;</li>

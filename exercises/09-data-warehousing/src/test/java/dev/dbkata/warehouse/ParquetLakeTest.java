@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a lake written in one file, or in folders that are not {@code year=/month=};</li>
  *   <li>a lake partitioned by a column the month's query does not filter on (by plan, by customer);</li>
  *   <li>a month's query that filters on {@code ordered_at} instead of the partition columns: DuckDB
- *       then opens every file (the plan says {@code Scanning Files: 24/24}), and a corrupt file in
+ *       then opens every file (its plan shows no {@code Scanning Files: 1/24}), and a corrupt file in
  *       another month breaks it;</li>
  *   <li>a month's query that reads the DuckDB table instead of the lake.</li>
  * </ul>
