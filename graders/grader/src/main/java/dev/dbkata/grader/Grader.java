@@ -47,7 +47,7 @@ public final class Grader {
     }
 
     public Report grade(Request request) {
-        String backend = chooseBackend();
+        String backend = chooseBackend(progress);
         List<String> unknown = request.exercises().stream()
                 .filter(e -> !request.repository().exercises().contains(e)).toList();
         if (!unknown.isEmpty()) {
@@ -110,7 +110,7 @@ public final class Grader {
     }
 
     /** Decided once for the whole run and passed to every exercise's JVM, so all use the same. */
-    private String chooseBackend() {
+    static String chooseBackend(PrintStream progress) {
         try {
             Backends.Decision choice = Backends.decide();
             progress.println("Database backend: " + choice.name() + " (" + choice.reason() + ")");
