@@ -92,7 +92,12 @@ final class ExerciseGrader {
         if (problem.isEmpty()) {
             List<Path> withCode = new ArrayList<>(dependencies);
             withCode.add(classes);
-            problem = compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
+            // With a task filter, only that task's test classes and what they use are compiled.
+            problem = (onlyTasks.isEmpty()
+                    ? compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
+                    : compiler.compileUsing(selectedClasses(exercise).stream()
+                            .map(c -> testCopy.resolve("java").resolve(c.replace('.', '/') + ".java")).toList(),
+                            testCopy.resolve("java"), withCode, testClasses, workDir))
                     .map(first -> "compile error: the tests do not compile against your code: " + first);
         }
         if (problem.isEmpty()) {

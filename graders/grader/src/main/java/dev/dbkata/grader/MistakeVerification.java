@@ -65,8 +65,11 @@ final class MistakeVerification {
      * @param task    the task its header names (null when the header is unreadable)
      * @param message what the task showed (the first line of its first problem) or why the patch
      *                could not be graded
+     * @param durationMs the whole mistake: copy, patch, compile, test JVM
+     * @param testsMs    of which the task's tests took
      */
-    record Outcome(String exercise, String name, String task, Verdict verdict, String message, long durationMs) {
+    record Outcome(String exercise, String name, String task, Verdict verdict, String message, long durationMs,
+            long testsMs) {
     }
 
     /** A patch file read: its header and where it lives. */
@@ -169,14 +172,14 @@ final class MistakeVerification {
             Path module = folder.resolve("checkout/solutions").resolve(exercise);
             apply(mistake, repository.solution(exercise), module);
         } catch (Unusable e) {
-            return new Outcome(exercise, name, e.task, Verdict.UNUSABLE, e.getMessage(), millisSince(start));
+            return new Outcome(exercise, name, e.task, Verdict.UNUSABLE, e.getMessage(), millisSince(start), 0);
         }
         ExerciseGrader grader = new ExerciseGrader(repository, Target.mistake(folder.resolve("checkout")), jvm, compiler,
                 1, Set.of(mistake.task()));
         ExerciseResult result = grader.grade(exercise, folder.resolve("work"));
         TaskResult task = result.tasks().get(0);
         return new Outcome(exercise, name, mistake.task(), verdict(task.status()), shown(mistake, task),
-                millisSince(start));
+                millisSince(start), task.durationMs());
     }
 
     private static Verdict verdict(TaskStatus status) {
@@ -284,9 +287,9 @@ final class MistakeVerification {
         int taskWidth = outcomes.stream().mapToInt(o -> Objects.requireNonNullElse(o.task(), "?").length()).max().orElse(0);
         int verdictWidth = outcomes.stream().mapToInt(o -> o.verdict().label.length()).max().orElse(0);
         for (Outcome o : outcomes) {
-            out.printf(Locale.ROOT, "  %-" + verdictWidth + "s  %-" + nameWidth + "s  %-" + taskWidth + "s  %5.1f s  %s%n",
-                    o.verdict().label, o.exercise() + "/" + o.name(), Objects.requireNonNullElse(o.task(), "?"),
-                    o.durationMs() / 1000.0, o.message());
+            out.printf(Locale.ROOT, "  %-" + verdictWidth + "s  %-" + nameWidth + "s  %-" + taskWidth
+                    + "s  %5.1f s (tests %5.1f s)  %s%n", o.verdict().label, o.exercise() + "/" + o.name(),
+                    Objects.requireNonNullElse(o.task(), "?"), o.durationMs() / 1000.0, o.testsMs() / 1000.0, o.message());
         }
         List<String> without = exercises.stream().filter(e -> patches(repository, e).isEmpty()).toList();
         long caught = outcomes.stream().filter(o -> o.verdict() == Verdict.CAUGHT).count();
