@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -120,11 +119,7 @@ final class MistakeVerification {
         SourceCompiler compiler = new SourceCompiler();
         ExerciseJvm jvm = new ExerciseJvm(backend, perTest, perExercise);
         GradingWorkspace workspace = GradingWorkspace.create(progress);
-        Thread cleanUp = new Thread(() -> {
-            jvm.stopAll();
-            workspace.delete();
-        }, "grader-clean-up");
-        Runtime.getRuntime().addShutdownHook(cleanUp);
+        Thread cleanUp = Grader.cleanUpOnExit(jvm, workspace);
         long start = System.nanoTime();
         AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
@@ -138,23 +133,19 @@ final class MistakeVerification {
                     synchronized (progress) {
                         progress.printf(Locale.ROOT, "[%d/%d] %s/%s: %s  %5.1f s  (%s elapsed)%n",
                                 finished.incrementAndGet(), files.size(), outcome.exercise(), outcome.name(),
-                                outcome.verdict().label, outcome.durationMs() / 1000.0, elapsed(start));
+                                outcome.verdict().label, outcome.durationMs() / 1000.0, Grader.elapsed(start));
                     }
                     return outcome;
                 }));
             }
             List<Outcome> outcomes = new ArrayList<>();
             for (Future<Outcome> future : futures) {
-                outcomes.add(await(future));
+                outcomes.add(Grader.await(future));
             }
             return outcomes;
         } finally {
             pool.shutdownNow();
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanUp);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook cleans up.
-            }
+            Grader.removeHook(cleanUp);
             workspace.close();
         }
     }
@@ -312,27 +303,8 @@ final class MistakeVerification {
         return problems;
     }
 
-    private static Outcome await(Future<Outcome> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GradingException("interrupted while grading mistakes", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new GradingException("grading a mistake failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     private static long millisSince(long start) {
         return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    private static String elapsed(long start) {
-        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 
     /** A patch that cannot be graded; the message names the file. */
