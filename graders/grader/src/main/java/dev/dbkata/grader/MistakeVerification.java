@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -169,12 +170,20 @@ final class MistakeVerification {
                 1, Set.of(mistake.task()));
         ExerciseResult result = grader.grade(exercise, folder.resolve("work"));
         TaskResult task = result.tasks().get(0);
-        return new Outcome(exercise, name, mistake.task(), verdict(task.status()), shown(mistake, task),
+        return new Outcome(exercise, name, mistake.task(), verdict(task), shown(mistake, task),
                 millisSince(start), task.durationMs());
     }
 
-    private static Verdict verdict(TaskStatus status) {
-        return switch (status) {
+    /**
+     * A check that failed catches the mistake, even when another test of the task then ran into
+     * the time limit (a slow test on a loaded machine must not turn a caught mistake into a red
+     * build); a task stopped only by the time limit, with no failed check, is not caught.
+     */
+    private static Verdict verdict(TaskResult task) {
+        if (task.status() == TaskStatus.TIMEOUT && failedCheck(task).isPresent()) {
+            return Verdict.CAUGHT;
+        }
+        return switch (task.status()) {
             case FAILED -> Verdict.CAUGHT;
             case PASSED -> Verdict.NOT_CAUGHT;
             case TIMEOUT -> Verdict.TIMEOUT;
@@ -190,11 +199,15 @@ final class MistakeVerification {
         }
         String message = Objects.requireNonNullElse(task.message(), task.status().key());
         if (task.status() == TaskStatus.TIMEOUT || task.status() == TaskStatus.ERROR) {
-            message += task.tests().stream().filter(t -> t.status() == TaskStatus.FAILED).findFirst()
+            message += failedCheck(task)
                     .map(t -> " (a check did fail in '" + t.name() + "': " + TaskScoring.firstLine(t.message()) + ")")
                     .orElse("");
         }
         return message;
+    }
+
+    private static Optional<TestOutcome> failedCheck(TaskResult task) {
+        return task.tests().stream().filter(t -> t.status() == TaskStatus.FAILED).findFirst();
     }
 
     /** Reads the two header lines and checks the task exists. */

@@ -69,6 +69,13 @@ class MistakeVerificationTest {
     }
 
     @Test
+    @DisplayName("a failed check catches a mistake even when another test of its task then runs into the time limit")
+    void caughtThoughAnotherTestIsSlow() {
+        assertThat(line("02-failing/wrong-and-slow")).startsWith("  caught ").contains(" halving ")
+                .contains("a check did fail in 'halvesWhatWasDoubled()'").contains("half of twice 3 should be 3");
+    }
+
+    @Test
     @DisplayName("a mistake that does not compile is an error naming the compiler's message")
     void doesNotCompile() {
         assertThat(line("02-failing/does-not-compile")).startsWith("  error").contains("compile error:")
@@ -89,10 +96,10 @@ class MistakeVerificationTest {
     @Test
     @DisplayName("a summary counts each verdict; exercises without mistakes are named; nothing in the kata changed")
     void summaryAndUntouchedKata() {
-        assertThat(out).contains("kata verify --mistakes: 7 mistakes in 1 exercise: 1 caught, 1 NOT CAUGHT, "
+        assertThat(out).contains("kata verify --mistakes: 8 mistakes in 1 exercise: 2 caught, 1 NOT CAUGHT, "
                 + "1 caught only by the time limit, 1 error, 3 unusable.");
         assertThat(out).contains("No mistakes yet: 01-passing, 03-exiting");
-        assertThat(err).contains("[7/7]");
+        assertThat(err).contains("[8/8]");
         assertThat(FixtureKata.fingerprint(kata.root())).isEqualTo(before);
     }
 
