@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,20 +53,18 @@ class ContainerDefinitionsTest {
     }
 
     @Test
-    @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network, on its own port")
+    @DisplayName("a replica: its clone copied in before start as PGDATA, the image's own start-up, on the cluster network, on its own port")
     void replica() {
-        GenericContainer<?> replica = definitions.replica("replica2", 25_002, 25_001, network);
+        GenericContainer<?> replica = definitions.replica("replica2", 25_002, Path.of("/tmp/clone-of-primary"), network);
 
         assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:25002/tcp");
         assertThat(replica.getNetwork()).isSameAs(network);
         assertThat(replica.getNetworkAliases()).doesNotContain("primary");
-        assertThat(replica.getCommandParts())
-                .containsExactly(PostgresContainerPlan.replicaCommand("replica2", 25_002, 25_001));
-        assertThat(replica.getCommandParts()[2])
-                .contains("pg_basebackup -h primary -p 25001 ")
-                .contains("\nport = 25002\n");
+        assertThat(replica.getEnvMap()).containsEntry("PGDATA", PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
+        assertThat(replica.getCommandParts()).as("the image's own postgres command").isEmpty();
+        assertThat(replica.getCopyToFileContainerPathMap()).containsValue(PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
         assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
-        assertThat(usersSetBy(replica)).containsExactly("postgres");
+        assertThat(usersSetBy(replica)).as("the entrypoint starts as root and hands the folder to postgres").isEmpty();
     }
 
     @Test
