@@ -8,7 +8,8 @@
 #     /docker-entrypoint-initdb.d/*.sh (executed when executable, sourced otherwise) and *.sql
 #     (through `postgres --single`, as there is no psql); POSTGRES_DB is created the same way;
 #   - a $PGDATA that already has PG_VERSION (a restarted container, a copied replica) starts as is.
-# Unlike the official image, no temporary server runs while the init scripts do.
+# Unlike the official image, no temporary server runs while the init scripts do, and clusters are
+# created with UTF8 and the C locale (as the embedded backend's are; the image has no locales).
 set -eu
 if [ "${1#-}" != "$1" ]; then
   set -- postgres "$@"
@@ -30,7 +31,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ -n "${POSTGRES_PASSWORD:-}" ]; then
     printf '%s\n' "$POSTGRES_PASSWORD" > /tmp/pwfile
     # shellcheck disable=SC2086
-    initdb --username="$user" --pwfile=/tmp/pwfile ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
+    initdb --username="$user" --pwfile=/tmp/pwfile --encoding=UTF8 --locale=C ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
     rm -f /tmp/pwfile
     : "${auth:=scram-sha-256}"
   else
@@ -39,7 +40,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
       exit 1
     fi
     # shellcheck disable=SC2086
-    initdb --username="$user" ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
+    initdb --username="$user" --encoding=UTF8 --locale=C ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
   fi
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
   printf 'host all all all %s\n' "$auth" >> "$PGDATA/pg_hba.conf"

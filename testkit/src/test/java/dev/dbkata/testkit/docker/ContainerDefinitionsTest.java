@@ -62,7 +62,7 @@ class ContainerDefinitionsTest {
         assertThat(replica.getNetworkAliases()).doesNotContain("primary");
         assertThat(replica.getEnvMap()).containsEntry("PGDATA", PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
         assertThat(replica.getCommandParts()).as("the image's own postgres command").isEmpty();
-        assertThat(replica.getCopyToFileContainerPathMap()).containsValue(PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
+        assertThat(List.<Object>copyOf(copiesOf(replica).values())).contains(PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
         assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
         assertThat(usersSetBy(replica)).as("the entrypoint starts as root and hands the folder to postgres").isEmpty();
     }
@@ -115,16 +115,19 @@ class ContainerDefinitionsTest {
      * {@code withCopyToContainer} was given behind a package-private getter, hence the reflection;
      * should that getter go, this fails here rather than passing without looking.
      */
-    private static String initScriptOf(GenericContainer<?> container) {
-        Map<?, ?> copies;
+    /** What goes into the container before it starts: content to the path inside. */
+    private static Map<?, ?> copiesOf(GenericContainer<?> container) {
         try {
             Method getter = GenericContainer.class.getDeclaredMethod("getCopyToTransferableContainerPathMap");
             getter.setAccessible(true);
-            copies = (Map<?, ?>) getter.invoke(container);
+            return (Map<?, ?>) getter.invoke(container);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("Testcontainers no longer shows what is copied into a container", e);
         }
-        return copies.entrySet().stream()
+    }
+
+    private static String initScriptOf(GenericContainer<?> container) {
+        return copiesOf(container).entrySet().stream()
                 .filter(entry -> PostgresContainerPlan.INIT_SCRIPT_PATH.equals(entry.getValue()))
                 .map(entry -> new String(((Transferable) entry.getKey()).getBytes(), StandardCharsets.UTF_8))
                 .findFirst()
