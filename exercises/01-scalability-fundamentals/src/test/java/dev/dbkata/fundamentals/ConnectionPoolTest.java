@@ -137,28 +137,50 @@ class ConnectionPoolTest {
     @DisplayName("closing the service leaves no server connection behind, also after a request that threw")
     void closingLeavesNoConnection(PostgresNode node) throws Exception {
         TimesheetService service = new TimesheetService(AppRole.database(node, APP, LIMIT));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            for (int i = 0; i < 3; i++) {
-                assertThatThrownBy(() -> service.execute(c -> {
-                    try (PreparedStatement s = c.prepareStatement("SELECT 1 / 0")) {
-                        s.executeQuery();
-                    }
-                    return null;
-                })).as("a request whose SQL fails").isInstanceOf(SQLException.class);
-            }
-            String role = service.execute(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT current_user"); ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
+            // Twice as many failing requests as the pool has connections: a pool that loses the
+            // connection of each request that throws is empty half-way, and the rest wait for one.
+            Future<String> requests = caller.submit(() -> {
+                for (int i = 0; i < 2 * LIMIT; i++) {
+                    assertThatThrownBy(() -> service.execute(c -> {
+                        try (PreparedStatement s = c.prepareStatement("SELECT 1 / 0")) {
+                            s.executeQuery();
+                        }
+                        return null;
+                    })).as("a request whose SQL fails").isInstanceOf(SQLException.class)
+                            .hasMessageContaining("division by zero");
                 }
+                return service.execute(c -> {
+                    try (PreparedStatement s = c.prepareStatement("SELECT current_user"); ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                });
             });
+            String role;
+            try {
+                role = requests.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("12 requests whose SQL failed, then one that should succeed, have not got"
+                        + " through a pool of " + LIMIT + " in 10 seconds: a request that throws must still give its"
+                        + " connection back (try-with-resources or finally), or the pool runs dry after " + LIMIT
+                        + " failures and every later request waits for a connection that never returns");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw (Exception) e.getCause();
+            }
             assertThat(role).as("the role requests run as").isEqualTo(AppRole.NAME);
             assertThat(ServerViews.sessionsOf(node, APP))
                     .as("server connections the app keeps open between requests: a pool keeps them (at most %d) for the"
                             + " next request; 0 means each request opened and closed its own", LIMIT)
                     .isBetween(1, LIMIT);
         } finally {
+            caller.shutdownNow();
             service.close();
+            caller.awaitTermination(10, TimeUnit.SECONDS);
         }
         Waits.until("every server connection of '" + APP + "' to be gone after close()", Duration.ofSeconds(10),
                 () -> ServerViews.sessionsOf(node, APP), n -> n == 0);
