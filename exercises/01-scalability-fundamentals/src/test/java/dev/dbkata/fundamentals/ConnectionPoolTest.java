@@ -66,14 +66,17 @@ class ConnectionPoolTest {
     @DisplayName("200 concurrent requests all complete, and the app never holds more than its 6 connections")
     void concurrentRequestsShareABoundedPool(PostgresNode node) throws Exception {
         List<Integer> samples = new ArrayList<>();
+        List<Integer> activeSamples = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         ExecutorService requests = Executors.newFixedThreadPool(REQUESTS);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try (Connection look = node.connect(); TimesheetService service = new TimesheetService(AppRole.database(node, APP, LIMIT))) {
             ConcurrentLinkedQueue<Integer> seen = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Integer> running = new ConcurrentLinkedQueue<>();
             sampler.scheduleWithFixedDelay(() -> {
                 try {
                     seen.add(ServerViews.sessionsOf(look, APP));
+                    running.add(ServerViews.activeSessionsOf(look, APP));
                 } catch (SQLException e) {
                     seen.add(-1);
                 }
@@ -110,6 +113,7 @@ class ConnectionPoolTest {
             sampler.shutdown();
             assertThat(sampler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             samples.addAll(seen);
+            activeSamples.addAll(running);
         } finally {
             sampler.shutdownNow();
             requests.shutdownNow();
@@ -130,6 +134,13 @@ class ConnectionPoolTest {
         assertThat(peak)
                 .as("the most server connections the app held at once: a pool of %d should serve several"
                         + " requests in parallel, not one at a time", LIMIT)
+                .isGreaterThan(1);
+        int peakRunning = activeSamples.stream().mapToInt(Integer::intValue).max().orElse(0);
+        assertThat(peakRunning)
+                .as("the most requests the server ran at once for the app (pg_stat_activity, state = 'active'), in %d"
+                        + " samples: with %d pooled connections, several 10 ms requests should run side by side. Only one"
+                        + " at a time means they take turns: a lock (synchronized) around execute() serialises them,"
+                        + " and the pool is thread-safe without it", activeSamples.size(), LIMIT)
                 .isGreaterThan(1);
     }
 

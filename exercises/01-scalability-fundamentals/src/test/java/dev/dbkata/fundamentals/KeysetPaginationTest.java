@@ -94,7 +94,8 @@ class KeysetPaginationTest {
                 assertThat(first)
                         .as("entry %s is on page %d, but it was on page %s already. With OFFSET, each entry created at"
                                 + " the head pushes a row of the page before onto the next one; with a cursor on"
-                                + " created_at alone and <=, the entries that share the last row's created_at come again",
+                                + " created_at alone and <=, the entries that share the last row's created_at come again;"
+                                + " and ties must be ordered by id in the direction the cursor compares them (DESC with <)",
                                 e, pages, first)
                         .isNull();
                 inOrder.add(e);
