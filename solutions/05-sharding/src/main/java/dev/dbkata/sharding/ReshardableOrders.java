@@ -205,8 +205,8 @@ public final class ReshardableOrders {
     /** On {@code target}, in one transaction: the customers' rows become exactly {@code orders}. */
     private void replaceCustomers(String target, Set<Long> customers, List<Order> orders) {
         try (Connection c = shards.get(target).getConnection()) {
-            presentToken(c);
             c.setAutoCommit(false);
+            presentToken(c, layoutToken);
             Array ids = c.createArrayOf("bigint", customers.toArray());
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM orders WHERE customer_id = ANY (?)");
                  PreparedStatement unfence = c.prepareStatement("DELETE FROM moved_customers WHERE customer_id = ANY (?)");
@@ -271,11 +271,14 @@ public final class ReshardableOrders {
                 + "   FOR EACH ROW EXECUTE FUNCTION reshard_fence()");
     }
 
-    /** Shows the shard which layout this connection writes by (nothing to show before the first move). */
-    private void presentToken(Connection c) throws SQLException {
-        String token = layoutToken;
+    /**
+     * Shows the shard, for the current transaction only, which layout it writes by (nothing to show
+     * before the first move). Never for the session: a pooled connection would carry the token to
+     * whoever uses it next, stale writer or not.
+     */
+    private static void presentToken(Connection c, String token) throws SQLException {
         if (token != null) {
-            try (PreparedStatement s = c.prepareStatement("SELECT set_config('reshard.layout', ?, false)")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT set_config('reshard.layout', ?, true)")) {
                 s.setString(1, token);
                 s.execute();
             }
@@ -289,8 +292,22 @@ public final class ReshardableOrders {
     private <T> T withLayout(long customerId, ShardWork<T> work) {
         layout.readLock().lock();
         try (Connection c = shards.get(ring.shardFor(customerId)).getConnection()) {
-            presentToken(c);
-            return work.run(c);
+            String token = layoutToken;
+            if (token == null) {
+                return work.run(c);
+            }
+            c.setAutoCommit(false);
+            try {
+                presentToken(c, token);
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Shard refused an operation on customer " + customerId + ": "
                     + e.getMessage(), e);
