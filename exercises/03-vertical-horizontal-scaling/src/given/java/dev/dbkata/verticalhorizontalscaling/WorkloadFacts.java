@@ -8,6 +8,7 @@ package dev.dbkata.verticalhorizontalscaling;
  * @param workingSetBytes the size of the workload's tables with their indexes
  * @param sharedBuffersBytes the primary's shared_buffers
  * @param maxReplicaLagBytes the largest replay lag of any replica seen while the workload ran
+ *     and once it had finished (bytes of WAL, from pg_stat_replication)
  * @param meanQueryMs mean execution time of the workload's statements (pg_stat_statements)
  * @param meanIoMs of which time spent reading and writing blocks (track_io_timing)
  */

@@ -16,7 +16,7 @@ public final class CapacityPlanner {
 
     /**
      * Resets the primary's {@code pg_stat_statements}, runs the workload to the end while sampling
-     * the replicas' replay lag, and reads the facts from the server: the write share of the
+     * the replicas' replay lag (and once more when it has finished), and reads the facts from the server: the write share of the
      * workload's reading and writing statements, the size of its tables with their indexes,
      * {@code shared_buffers}, the largest replay lag seen, and mean time and block I/O time per
      * statement ({@code track_io_timing}). The planner's own queries do not count.

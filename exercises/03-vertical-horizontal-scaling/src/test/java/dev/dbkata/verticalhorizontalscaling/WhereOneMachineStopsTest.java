@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import dev.dbkata.testkit.Level;
 import dev.dbkata.testkit.PostgresCluster;
+import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.WithPostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,11 @@ import org.junit.jupiter.api.Test;
  *   (write share, working set, shared_buffers, I/O time);
  * - a write share that counts the planner's own queries (its lag samples) as the workload's reads;
  * - "add read replicas" when the working set does not fit in memory (each replica misses the same);
+ * - replica lag that was not sampled from the server: with the replica's replay paused during the
+ *   write-bound run, the lag seen (at the latest once the workload has finished) must cover the WAL
+ *   its updates wrote, as pg_stat_statements counts it;
+ * - block I/O time that is not the I/O part of the time: lookups served from shared_buffers spend
+ *   almost none of their time reading blocks;
  * - one answer for everything.
  */
 @Task(id = "where-one-machine-stops", title = "A capacity planner: scale up, add replicas, or shard", points = 5,
@@ -67,6 +73,12 @@ class WhereOneMachineStopsTest {
         CapacityAdvice advice = advise(primary, lookups);
 
         assertEvidence(cluster, advice, List.of("plan_catalog"), 0.0);
+        assertThat(advice.evidence().meanIoMs())
+                .as("lookups on a table that sits in shared_buffers spend almost none of their time on block I/O"
+                        + " (shared_blk_read_time and friends, with track_io_timing), yet the planner reports %.4f of"
+                        + " %.4f ms per query: I/O time is not the statement's whole time",
+                        advice.evidence().meanIoMs(), advice.evidence().meanQueryMs())
+                .isLessThan(advice.evidence().meanQueryMs() / 2);
         assertThat(advice.recommendation())
                 .as("only reads (write share %.2f) on a working set of %d kB that fits shared_buffers (%d kB): replicas"
                         + " each hold it all and split the reads. Reason given: %s", advice.evidence().writeShare(),
@@ -103,9 +115,27 @@ class WhereOneMachineStopsTest {
             repeat(primary, "SELECT hits FROM plan_counters WHERE id = ?", 60);
         });
 
-        CapacityAdvice advice = advise(primary, counting);
+        PostgresNode replica = cluster.replica(1);
+        CapacityAdvice advice;
+        long updateWal;
+        replica.pauseReplay();
+        try {
+            advice = advise(primary, counting);
+            updateWal = cluster.primary().queryValue("SELECT coalesce(sum(wal_bytes), 0)::bigint FROM pg_stat_statements"
+                    + " WHERE query LIKE 'UPDATE plan_counters%'", Long.class);
+        } finally {
+            replica.resumeReplay();
+            cluster.awaitReplicasCaughtUp();
+        }
 
         assertEvidence(cluster, advice, List.of("plan_counters"), 240.0 / 300);
+        assertThat(updateWal).as("the updates wrote WAL (pg_stat_statements.wal_bytes)").isPositive();
+        assertThat(advice.evidence().maxReplicaLagBytes())
+                .as("the replica's replay was paused while the workload ran, so it fell behind by at least the %d bytes of"
+                        + " WAL the updates wrote; the planner saw a lag of %d bytes. Sample pg_stat_replication on the"
+                        + " primary while the workload runs and once more when it has finished", updateWal,
+                        advice.evidence().maxReplicaLagBytes())
+                .isGreaterThanOrEqualTo(updateWal);
         assertThat(advice.recommendation())
                 .as("write share %.2f: read replicas replay every write and take none of it off the primary, so"
                         + " \"add read replicas\" is wrong for a write-bound workload. Reason given: %s",

@@ -32,7 +32,7 @@ public final class CapacityPlanner {
 
     /**
      * Resets the primary's pg_stat_statements, runs the workload while sampling the replicas'
-     * replay lag, then reads the facts from the server.
+     * replay lag (and once more when it has finished), then reads the facts from the server.
      */
     public WorkloadFacts measure(Workload workload) throws SQLException {
         run("SELECT pg_stat_statements_reset()");
@@ -42,14 +42,20 @@ public final class CapacityPlanner {
         try {
             Future<?> sampling = sampler.submit(() -> {
                 try (Connection c = primary.getConnection(); Statement s = c.createStatement()) {
-                    do {
+                    while (true) {
+                        // Read the flag before sampling: the sample taken after the workload ended is
+                        // the last one, so the lag the run left behind is always seen.
+                        boolean last = done.get();
                         try (ResultSet rs = s.executeQuery(MARK + "SELECT coalesce(max(pg_wal_lsn_diff("
                                 + "pg_current_wal_lsn(), replay_lsn)), 0)::bigint FROM pg_stat_replication")) {
                             rs.next();
                             maxLag.accumulateAndGet(rs.getLong(1), Math::max);
                         }
+                        if (last) {
+                            break;
+                        }
                         TimeUnit.MILLISECONDS.sleep(10);
-                    } while (!done.get());
+                    }
                 }
                 return null;
             });
