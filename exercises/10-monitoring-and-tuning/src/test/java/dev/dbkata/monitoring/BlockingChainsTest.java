@@ -66,6 +66,11 @@ class BlockingChainsTest {
     private int payoutPid;
     private Future<?> transfer;
     private Future<?> payout;
+    /**
+     * The waiters keep their sessions after their work until the test lets them go: a wrong answer
+     * that ends them too then always finds them there, however fast they finish once the root is gone.
+     */
+    private final CountDownLatch waitersMayLeave = new CountDownLatch(1);
 
     @BeforeEach
     void threeLevelChain(PostgresNode node) throws Exception {
@@ -88,6 +93,7 @@ class BlockingChainsTest {
                 }
                 s.executeUpdate("UPDATE account SET balance = balance + 5 WHERE id = 1");
                 c.commit();
+                waitersMayLeave.await(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             return null;
         });
@@ -108,6 +114,7 @@ class BlockingChainsTest {
             try (Connection c = payoutSession; Statement s = c.createStatement()) {
                 s.execute("SET lock_timeout = '20s'");
                 s.executeUpdate("UPDATE account SET balance = balance - 1 WHERE id = 2");
+                waitersMayLeave.await(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             return null;
         });
@@ -116,6 +123,7 @@ class BlockingChainsTest {
 
     @AfterEach
     void endSessions() throws SQLException {
+        waitersMayLeave.countDown();
         sessions.shutdownNow();
         root.close();
         bystander.close();
@@ -156,6 +164,7 @@ class BlockingChainsTest {
     @DisplayName("ending the root lets the chain finish; nobody else is ended")
     void terminatesOnlyTheRoot(PostgresNode node) throws Exception {
         List<Integer> ended = new BlockingChains(node.dataSource()).terminateRootBlockers();
+        waitersMayLeave.countDown();
 
         assertThat(ended).as("pids ended: the root blocker (%d) and nobody else", rootPid).containsExactly(rootPid);
         Waits.until("the root blocker (pid " + rootPid + ") to leave pg_stat_activity. pg_cancel_backend only cancels"
