@@ -57,19 +57,24 @@ class ParallelTest {
     @DisplayName("waits for every task; the first failure is thrown with the others suppressed")
     void firstFailureCarriesTheOthers() {
         AtomicBoolean slowFinished = new AtomicBoolean();
+        // The slow task only finishes once both others are failing: a run that reported the
+        // first failure without waiting for every task would see it unfinished.
+        CountDownLatch othersFailing = new CountDownLatch(2);
         List<Runnable> work = List.of(
                 () -> {
+                    othersFailing.countDown();
                     throw new IllegalStateException("first");
                 },
                 () -> {
                     try {
-                        Thread.sleep(200);
+                        assertThat(othersFailing.await(10, TimeUnit.SECONDS)).as("the other tasks ran").isTrue();
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
                     slowFinished.set(true);
                 },
                 () -> {
+                    othersFailing.countDown();
                     throw new AssertionError("third");
                 });
 
