@@ -2,11 +2,10 @@ package dev.dbkata.testkit.docker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+
+import dev.dbkata.testkit.backend.FileTrees;
 
 /** Temporary folders on this machine for one topology's start, all deleted by {@link #close()}. */
 final class StagingFolders implements AutoCloseable {
@@ -30,23 +29,8 @@ final class StagingFolders implements AutoCloseable {
         if (root == null) {
             return;
         }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // A leftover temporary folder holds no server; the next cleaner of the temp folder takes it.
-        }
+        // A leftover temporary folder holds no server; the next cleaner of the temp folder takes it.
+        FileTrees.deleteQuietly(root);
         root = null;
     }
 }

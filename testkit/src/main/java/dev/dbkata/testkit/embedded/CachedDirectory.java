@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import dev.dbkata.testkit.backend.FileTrees;
+
 /**
  * A directory in the cache that is built once and then only read, safely shared by JVMs that
  * race to build it: each builds into a private folder and renames it into place atomically; the

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import dev.dbkata.testkit.backend.FileTrees;
 import dev.dbkata.testkit.backend.PortReservation;
 
 /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.dbkata.testkit.backend.FileTrees;
 import dev.dbkata.testkit.backend.ManagedServer;
 import dev.dbkata.testkit.backend.PortReservation;
 

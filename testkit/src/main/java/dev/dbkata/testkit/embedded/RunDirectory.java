@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.dbkata.testkit.backend.FileTrees;
 import dev.dbkata.testkit.backend.Lazy;
 import dev.dbkata.testkit.backend.Parallel;
 

@@ -1,4 +1,4 @@
-package dev.dbkata.testkit.embedded;
+package dev.dbkata.testkit.backend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Copying and deleting directory trees. */
-final class FileTrees {
+/** Copying and deleting directory trees, for both backends' run and staging folders. */
+public final class FileTrees {
 
     private FileTrees() {
     }
@@ -21,7 +21,7 @@ final class FileTrees {
      * Copies {@code source} to a new directory {@code target}, keeping symbolic links as links and
      * making directories private (PostgreSQL refuses a data directory that others can read).
      */
-    static void copy(Path source, Path target) {
+    public static void copy(Path source, Path target) {
         try {
             Files.walkFileTree(source, new SimpleFileVisitor<>() {
                 @Override
@@ -48,7 +48,7 @@ final class FileTrees {
         }
     }
 
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
