@@ -32,6 +32,9 @@ import redis.clients.jedis.Jedis;
  *       holding the old value;</li>
  *   <li>an updating server that keeps serving its own old copy;</li>
  *   <li>a local cache without expiry: a change no message announces is never seen;</li>
+ *   <li>a server that keeps its local copies after its subscription broke: the messages sent while
+ *       it was not listening are lost, so when it subscribes again it must drop (or revalidate)
+ *       them (the test cuts one server's connections to Redis while another server updates);</li>
  *   <li>a constructor that returns before its subscription is confirmed (caught when Redis has not
  *       yet counted the subscription as the constructor returns, which is likely, not certain).</li>
  * </ul>
@@ -128,6 +131,39 @@ class TwoLevelCacheTest {
             Waits.until("the local copy of product " + ID + " to expire after localTtl (300 ms here): build the"
                             + " Caffeine cache with expireAfterWrite(localTtl)", Duration.ofSeconds(3),
                     () -> server.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+        }
+    }
+
+    @Test
+    @DisplayName("a server whose subscription broke drops its local copies when it subscribes again: the messages it missed are lost")
+    void resubscriptionDropsLocalCopies(PostgresNode postgres, RedisNode redis) {
+        // The reader reaches Redis through the node's link, which the test cuts; the writer goes
+        // around it, straight to the server, so its update and its message land while the reader
+        // is not listening.
+        try (TwoLevelProductRepository reader = twoLevel(postgres, redis);
+             TwoLevelProductRepository writer = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                     java.net.URI.create(redis.directUri()), Catalog.SETTINGS.withLocalTtl(Duration.ofSeconds(60)));
+             Jedis jedis = new Jedis(java.net.URI.create(redis.directUri()))) {
+            assertThat(reader.findById(ID)).contains(Catalog.original(ID));
+            long listening = subscriptions(jedis);
+
+            redis.link().cut();
+            try {
+                Waits.until("Redis to notice that the reader's subscription connection is gone", Duration.ofSeconds(5),
+                        () -> subscriptions(jedis) < listening);
+                assertThat(writer.updatePrice(ID, NEW_PRICE)).isTrue();
+            } finally {
+                redis.link().heal();
+            }
+            Waits.until("the reader to subscribe again once Redis is reachable (keep retrying after the"
+                    + " subscription breaks)", Duration.ofSeconds(5), () -> subscriptions(jedis) == listening);
+
+            Waits.until("the reader to stop serving its old copy of product " + ID + " after it subscribed again."
+                            + " Its subscription broke while another server changed the price, and pub/sub does not"
+                            + " keep messages for a subscriber that is away: that invalidation is lost. When the"
+                            + " subscription comes back, drop (or revalidate) every local copy, since any of them may"
+                            + " have missed its message (localTtl is 60 s here)", Duration.ofSeconds(5),
+                    () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
         }
     }
 
