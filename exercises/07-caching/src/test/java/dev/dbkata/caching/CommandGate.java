@@ -116,7 +116,11 @@ final class CommandGate implements AutoCloseable {
     }
 
     private void forwardCommands(Socket client, Socket server) {
-        try (InputStream in = new BufferedInputStream(client.getInputStream()); OutputStream out = server.getOutputStream()) {
+        // Not try-with-resources: closing either stream closes its socket, and the server side
+        // must stay open until the held command's answer has come back.
+        try {
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            OutputStream out = server.getOutputStream();
             while (true) {
                 ByteArrayOutputStream raw = new ByteArrayOutputStream();
                 List<String> args = readCommand(in, raw);
@@ -137,6 +141,16 @@ final class CommandGate implements AutoCloseable {
                 out.flush();
             }
         } catch (IOException | InterruptedException e) {
+            // The client went away (a client that gave up on the held command closes its
+            // connection); the held command's answer is still on its way from Redis.
+        } finally {
+            if (server == heldServer) {
+                try {
+                    answered.await(LONGEST_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             closeQuietly(client);
             closeQuietly(server);
         }
