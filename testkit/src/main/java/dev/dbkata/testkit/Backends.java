@@ -11,14 +11,15 @@ import dev.dbkata.testkit.embedded.EmbeddedBackend;
 
 /**
  * The backend this JVM uses, chosen once from {@code -Dkata.backend} / {@code KATA_BACKEND}
- * ({@code auto}, {@code embedded} or {@code docker}) and logged with the reason.
+ * ({@code auto}, {@code embedded} or {@code docker}) and logged with the reason. {@code auto} takes
+ * the embedded backend wherever its binaries run, Docker elsewhere (see {@link BackendChoice}).
  */
 public final class Backends {
 
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final Lazy<BackendChoice> CHOICE = Lazy.of(() -> {
         BackendChoice decided = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY),
-                System.getenv(), () -> DockerProbe.ofSystem().probe());
+                System.getenv(), EmbeddedBackend::host, () -> DockerProbe.ofSystem().probe());
         LOG.log(Level.INFO, "Database backend: {0} ({1})", decided.backend(), decided.reason());
         return decided;
     });
@@ -51,7 +52,7 @@ public final class Backends {
      */
     public static Decision decide() {
         BackendChoice choice = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY), System.getenv(),
-                () -> DockerProbe.ofSystem().probe());
+                EmbeddedBackend::host, () -> DockerProbe.ofSystem().probe());
         return new Decision(choice.backend().name().toLowerCase(java.util.Locale.ROOT), choice.reason());
     }
 

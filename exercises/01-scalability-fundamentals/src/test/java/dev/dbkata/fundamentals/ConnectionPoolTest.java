@@ -66,14 +66,17 @@ class ConnectionPoolTest {
     @DisplayName("200 concurrent requests all complete, and the app never holds more than its 6 connections")
     void concurrentRequestsShareABoundedPool(PostgresNode node) throws Exception {
         List<Integer> samples = new ArrayList<>();
+        List<Integer> activeSamples = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         ExecutorService requests = Executors.newFixedThreadPool(REQUESTS);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try (Connection look = node.connect(); TimesheetService service = new TimesheetService(AppRole.database(node, APP, LIMIT))) {
             ConcurrentLinkedQueue<Integer> seen = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Integer> running = new ConcurrentLinkedQueue<>();
             sampler.scheduleWithFixedDelay(() -> {
                 try {
                     seen.add(ServerViews.sessionsOf(look, APP));
+                    running.add(ServerViews.activeSessionsOf(look, APP));
                 } catch (SQLException e) {
                     seen.add(-1);
                 }
@@ -110,6 +113,7 @@ class ConnectionPoolTest {
             sampler.shutdown();
             assertThat(sampler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             samples.addAll(seen);
+            activeSamples.addAll(running);
         } finally {
             sampler.shutdownNow();
             requests.shutdownNow();
@@ -131,34 +135,63 @@ class ConnectionPoolTest {
                 .as("the most server connections the app held at once: a pool of %d should serve several"
                         + " requests in parallel, not one at a time", LIMIT)
                 .isGreaterThan(1);
+        int peakRunning = activeSamples.stream().mapToInt(Integer::intValue).max().orElse(0);
+        assertThat(peakRunning)
+                .as("the most requests the server ran at once for the app (pg_stat_activity, state = 'active'), in %d"
+                        + " samples: with %d pooled connections, several 10 ms requests should run side by side. Only one"
+                        + " at a time means they take turns: a lock (synchronized) around execute() serialises them,"
+                        + " and the pool is thread-safe without it", activeSamples.size(), LIMIT)
+                .isGreaterThan(1);
     }
 
     @Test
     @DisplayName("closing the service leaves no server connection behind, also after a request that threw")
     void closingLeavesNoConnection(PostgresNode node) throws Exception {
         TimesheetService service = new TimesheetService(AppRole.database(node, APP, LIMIT));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            for (int i = 0; i < 3; i++) {
-                assertThatThrownBy(() -> service.execute(c -> {
-                    try (PreparedStatement s = c.prepareStatement("SELECT 1 / 0")) {
-                        s.executeQuery();
-                    }
-                    return null;
-                })).as("a request whose SQL fails").isInstanceOf(SQLException.class);
-            }
-            String role = service.execute(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT current_user"); ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
+            // Twice as many failing requests as the pool has connections: a pool that loses the
+            // connection of each request that throws is empty half-way, and the rest wait for one.
+            Future<String> requests = caller.submit(() -> {
+                for (int i = 0; i < 2 * LIMIT; i++) {
+                    assertThatThrownBy(() -> service.execute(c -> {
+                        try (PreparedStatement s = c.prepareStatement("SELECT 1 / 0")) {
+                            s.executeQuery();
+                        }
+                        return null;
+                    })).as("a request whose SQL fails").isInstanceOf(SQLException.class)
+                            .hasMessageContaining("division by zero");
                 }
+                return service.execute(c -> {
+                    try (PreparedStatement s = c.prepareStatement("SELECT current_user"); ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                });
             });
+            String role;
+            try {
+                role = requests.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("12 requests whose SQL failed, then one that should succeed, have not got"
+                        + " through a pool of " + LIMIT + " in 10 seconds: a request that throws must still give its"
+                        + " connection back (try-with-resources or finally), or the pool runs dry after " + LIMIT
+                        + " failures and every later request waits for a connection that never returns");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw (Exception) e.getCause();
+            }
             assertThat(role).as("the role requests run as").isEqualTo(AppRole.NAME);
             assertThat(ServerViews.sessionsOf(node, APP))
                     .as("server connections the app keeps open between requests: a pool keeps them (at most %d) for the"
                             + " next request; 0 means each request opened and closed its own", LIMIT)
                     .isBetween(1, LIMIT);
         } finally {
+            caller.shutdownNow();
             service.close();
+            caller.awaitTermination(10, TimeUnit.SECONDS);
         }
         Waits.until("every server connection of '" + APP + "' to be gone after close()", Duration.ofSeconds(10),
                 () -> ServerViews.sessionsOf(node, APP), n -> n == 0);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *       second is contention", "the statement with the most total time"): the decoys are slower
  *       and innocent, and the real blockers were blocking for milliseconds when asked;</li>
  *   <li>naming the first waiter, or any blocked session, instead of the root of the wait chain;</li>
- *   <li>calling an idle-in-transaction blocker mere lock contention (the fix is another one);</li>
+ *   <li>calling an idle-in-transaction blocker mere lock contention (the fix is another one), or
+ *       naming any idle-in-transaction session the culprit although nobody waits for it;</li>
  *   <li>the most called statement instead of the one that reads a table from end to end;</li>
  *   <li>a diagnosis that finds a bottleneck where there is none.</li>
  * </ul>
@@ -50,10 +51,15 @@ class FindTheBottleneckTest {
     }
 
     @Test
-    @DisplayName("lock contention on a hot row: names the busy session at the root of the wait and its query")
+    @DisplayName("lock contention on a hot row: names the busy session at the root of the wait and its query, not an idle transaction nobody waits for")
     void lockContentionOnAHotRow(PostgresNode node) throws Exception {
         try (Sessions sessions = new Sessions(node)) {
             Sessions.Session decoy = sleepingDecoy(sessions);
+            // A second decoy: a transaction left open after a read of another row. It is idle in
+            // transaction, but nobody waits for it; it is not what holds the updates back.
+            Sessions.Session bystander = sessions.open("timesheet-web");
+            bystander.connection().setAutoCommit(false);
+            Sessions.run(bystander, "SELECT ticks FROM hot_timers WHERE id = 3");
             Sessions.Session holder = sessions.open("timesheet-web");
             sessions.start(holder, "WITH bumped AS (UPDATE hot_timers SET ticks = ticks + 1 WHERE id = 1 RETURNING id)"
                     + " SELECT pg_sleep(60) FROM bumped");
@@ -69,8 +75,11 @@ class FindTheBottleneckTest {
             Bottleneck found = new BottleneckFinder(node.dataSource()).diagnose();
 
             assertThat(found.kind())
-                    .as("three updates of row 1 wait for its lock, held by a session that is running a statement; the"
-                            + " diagnosis was: %s", found)
+                    .as("three updates of row 1 wait for its lock, held by a session that is running a statement (pid"
+                            + " %d). Session %d sits idle in an open transaction too, but nobody waits for it"
+                            + " (pg_blocking_pids of the waiters does not lead to it): being idle in transaction is"
+                            + " a bottleneck when others queue behind it. The diagnosis was: %s",
+                            holder.pid(), bystander.pid(), found)
                     .isEqualTo(Bottleneck.Kind.LOCK_CONTENTION);
             assertThat(found.pid())
                     .as("the pid at the root of the wait (pg_blocking_pids, followed until a session that waits for no"

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Task keyset-pagination: 100,000 feed entries, newest first, page by page by
  * {@code (created_at, id)}.
  *
- * <p>Three entries share each {@code created_at}, so a page boundary often falls between equals.
+ * <p>Three entries share each {@code created_at}, so a page boundary often falls between equals;
+ * the timestamps carry microseconds, as {@code now()} gives them, so a cursor must keep them.
  * The test records the exact queries the feed runs, with their parameters, and asks the server
  * for their plans with {@code EXPLAIN (ANALYZE, FORMAT JSON)}: how the rows were found and how many
  * were read.
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Test;
  *       at the head while someone pages pushes rows onto the next page a second time;</li>
  *   <li>a cursor on {@code created_at} alone: entries that share it with a page's last row are
  *       skipped ({@code <}) or repeated ({@code <=});</li>
+ *   <li>a cursor that loses precision (epoch milliseconds, a {@code java.util.Date}): it lands
+ *       before the last row's real position, and the entries that share its timestamp are skipped;</li>
  *   <li>a keyset query the index cannot serve (no index, one on {@code id} alone, a sort of the
  *       whole table, a filter written so the index cannot start at the cursor);</li>
  *   <li>a cursor that the feed does not check: a made-up one must be refused, not crash later.</li>
@@ -57,7 +60,8 @@ class KeysetPaginationTest {
         AppRole.create(node);
         node.execute("CREATE TABLE entries (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, note text NOT NULL)");
         node.execute("INSERT INTO entries (id, created_at, note)"
-                + " SELECT (n::bigint * 7919) % " + SCATTER + ", timestamptz '2026-01-01 00:00:00+00' + (n / 3) * interval '1 minute',"
+                + " SELECT (n::bigint * 7919) % " + SCATTER + ", timestamptz '2026-01-01 00:00:00+00' + (n / 3) * interval '1 minute'"
+                + " + ((n / 3) % 997) * interval '1 microsecond',"
                 + " 'entry ' || n FROM generate_series(1, " + ENTRIES + ") n");
         AppRole.owns(node, "entries");
         node.execute("VACUUM ANALYZE entries");
@@ -90,7 +94,8 @@ class KeysetPaginationTest {
                 assertThat(first)
                         .as("entry %s is on page %d, but it was on page %s already. With OFFSET, each entry created at"
                                 + " the head pushes a row of the page before onto the next one; with a cursor on"
-                                + " created_at alone and <=, the entries that share the last row's created_at come again",
+                                + " created_at alone and <=, the entries that share the last row's created_at come again;"
+                                + " and ties must be ordered by id in the direction the cursor compares them (DESC with <)",
                                 e, pages, first)
                         .isNull();
                 inOrder.add(e);
@@ -115,7 +120,8 @@ class KeysetPaginationTest {
         assertThat(original)
                 .as("of the %d entries that existed when paging began, those shown. Missing ones: with a cursor on"
                         + " created_at alone and <, the entries that share the last row's created_at are skipped; make"
-                        + " the cursor (created_at, id)", ENTRIES)
+                        + " the cursor (created_at, id); and keep created_at to the microsecond, as the server stores"
+                        + " it: a cursor in milliseconds lands before the last row and skips its ties", ENTRIES)
                 .isEqualTo(ENTRIES);
         assertThat(arrivedLater)
                 .as("entries created at the head after paging began, shown on a later page (they belong before page 1)")

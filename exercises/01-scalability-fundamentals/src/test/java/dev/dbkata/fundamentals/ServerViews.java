@@ -56,6 +56,18 @@ final class ServerViews {
         }
     }
 
+    /** Sessions of {@code name} running a statement right now ({@code state = 'active'}). */
+    static int activeSessionsOf(Connection c, String applicationName) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state = 'active'")) {
+            s.setString(1, applicationName);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     static int sessionsOf(PostgresNode node, String applicationName) {
         return node.queryValue("SELECT count(*)::int FROM pg_stat_activity WHERE application_name = ?",
                 Integer.class, applicationName);

@@ -130,6 +130,7 @@ class CrossShardTransferTest {
                 lock.rollback();
             }
             transfer.get(20, TimeUnit.SECONDS);
+            assertNothingInDoubt(shards);
         }
         assertThat(balances(shards)).as("balances after two transfers of 100 from account 1 to account 2")
                 .isEqualTo(Map.of(1L, 800L, 2L, 1200L, 3L, 1000L, 4L, 1000L));

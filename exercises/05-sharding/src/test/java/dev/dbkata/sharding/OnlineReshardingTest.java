@@ -56,6 +56,8 @@ import org.junit.jupiter.api.Test;
  * - leaving the moved rows on the old shard too (counted and checksummed per shard);
  * - no fence: once the move is over, the old shard still accepts an insert for a customer who
  *   left it, from a writer that still uses the old ring;
+ * - a fence that knows only the customers who had rows at the cut-over: the old shard still accepts
+ *   the first order of a brand-new customer whom the new ring places on shard3;
  * - rehashing every customer (only the keys the new ring gives shard3 may move).
  */
 @Task(id = "online-resharding", title = "Grow from 3 to 4 shards while writers keep writing", level = Level.ADVANCED,
@@ -183,6 +185,13 @@ class OnlineReshardingTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(ShardRows.orders(oldShard)).as("orders of customer %d left on %s", g2, oldHome)
                 .noneMatch(o -> o.customerId() == g2);
+        long stranger = firstNewCustomerMovingFrom(oldRing, newRing, oldHome, customers);
+        assertThat(catchThrowable(() -> oldShard.execute("INSERT INTO orders VALUES (" + stranger + ", 99999998, 1)")))
+                .as("after the move, a writer that still uses the old ring inserts the first order of a brand-new"
+                        + " customer %d on %s, where the old ring puts it; the new ring puts it on shard3, so no reader"
+                        + " will ever look there: the fence must refuse every write the new layout does not send there,"
+                        + " not only writes for customers that had rows at the cut-over", stranger, oldHome)
+                .isInstanceOf(IllegalStateException.class);
         for (long customer : watched) {
             assertThat(store.ordersOf(customer)).as("ordersOf(%d) after the move", customer)
                     .containsExactlyElementsOf(ordersOf(expected, customer));
@@ -331,6 +340,14 @@ class OnlineReshardingTest {
         } catch (UnsupportedOperationException e) {
             throw new AssertionError("online-resharding moves customers from one HashRing to another, and HashRing is"
                     + " not written yet: do task consistent-hashing first (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static long firstNewCustomerMovingFrom(HashRing oldRing, HashRing newRing, String from, List<Long> used) {
+        for (long id = 700_001; ; id++) {
+            if (oldRing.shardFor(id).equals(from) && newRing.shardFor(id).equals("shard3") && !used.contains(id)) {
+                return id;
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public interface ApplyListener {
      * Called inside the DuckDB transaction that applies one PostgreSQL transaction, after its
      * changes and its position are written and before that DuckDB transaction commits. If it
      * throws, the DuckDB transaction must roll back: nothing of that PostgreSQL transaction is kept.
+     * The tests read the warehouse here through the connection the consumer was given, and again in
+     * {@link #afterCommit}: the two must show the same tables and rows.
      *
      * @param commitLsn where the PostgreSQL transaction's commit record ends
      */

@@ -9,7 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dbkata.testkit.Lsn;
 import dev.dbkata.testkit.PostgresNode;
@@ -44,6 +47,9 @@ import org.postgresql.replication.LogSequenceNumber;
  *   <li>one that does not remember (in the same DuckDB transaction as the changes) what it applied:
  *       after a restart, PostgreSQL sends again what was applied but not yet confirmed, and it is
  *       applied twice;</li>
+ *   <li>one that stores its position in a DuckDB transaction of its own after the changes commit: a
+ *       crash between the two commits repeats the transaction (seen as a warehouse that still changes
+ *       between {@code beforeCommit} and {@code afterCommit});</li>
  *   <li>one that applies changes as they arrive instead of per committed transaction, or mishandles
  *       deletes and key changes under {@code REPLICA IDENTITY DEFAULT} or {@code FULL}.</li>
  * </ul>
@@ -183,16 +189,28 @@ class ChangeDataCaptureTest {
     @DisplayName("a crash after DuckDB committed but before the position was confirmed repeats nothing after restart")
     void crashAfterCommitRepeatsNothing(PostgresNode node) throws Exception {
         LogSequenceNumber[] marks = fiveInserts(node);
-        AtomicInteger seen = new AtomicInteger();
-        ApplyListener crashOnThird = new ApplyListener() {
-            @Override
-            public void afterCommit(LogSequenceNumber commitLsn) {
-                if (seen.incrementAndGet() == 3) {
-                    throw new IllegalStateException("simulated crash after DuckDB committed transaction 3");
-                }
-            }
-        };
         try (Connection duck = DuckDb.open(dir.resolve("warehouse.duckdb"))) {
+            AtomicInteger committing = new AtomicInteger();
+            AtomicInteger seen = new AtomicInteger();
+            AtomicReference<List<String>> insideTransaction3 = new AtomicReference<>();
+            AtomicReference<List<String>> afterTransaction3 = new AtomicReference<>();
+            ApplyListener crashOnThird = new ApplyListener() {
+                @Override
+                public void beforeCommit(LogSequenceNumber commitLsn) {
+                    if (committing.incrementAndGet() == 3) {
+                        // Inside the consumer's DuckDB transaction, through the connection it was given.
+                        insideTransaction3.set(contents(duck));
+                    }
+                }
+
+                @Override
+                public void afterCommit(LogSequenceNumber commitLsn) {
+                    if (seen.incrementAndGet() == 3) {
+                        afterTransaction3.set(contents(duck));
+                        throw new IllegalStateException("simulated crash after DuckDB committed transaction 3");
+                    }
+                }
+            };
             try (ChangeConsumer first = new ChangeConsumer(node.jdbcUrl(), node.user(), SLOT, duck, crashOnThird)) {
                 first.start();
                 Throwable crash = catchThrowable(() -> first.catchUp(marks[4], CATCH_UP));
@@ -200,6 +218,13 @@ class ChangeDataCaptureTest {
                         .as("what catchUp threw when the listener crashed: the listener's own exception")
                         .hasMessageContaining("simulated crash");
             }
+            assertThat(afterTransaction3.get())
+                    .as("the warehouse (every table) right after the DuckDB transaction of PostgreSQL transaction 3"
+                            + " committed, against what that transaction held just before its commit (expected on the"
+                            + " right): they must be equal. The changes and the position they bring are written in ONE"
+                            + " DuckDB transaction; a position stored in a transaction of its own afterwards is lost by"
+                            + " a crash between the two commits, and transaction 3 is then applied twice")
+                    .isEqualTo(insideTransaction3.get());
             Waits.until("the crashed consumer to release slot " + SLOT, Duration.ofSeconds(10), () -> !slotActive(node));
 
             try (ChangeConsumer second = new ChangeConsumer(node.jdbcUrl(), node.user(), SLOT, duck, ApplyListener.NONE)) {
@@ -213,6 +238,16 @@ class ChangeDataCaptureTest {
             assertThat(Sql.rows(duck, "SELECT customer_id FROM customers ORDER BY customer_id"))
                     .as("customers in the warehouse").containsExactly("1", "2", "3", "4", "5");
         }
+    }
+
+    /** Every row of every table of the warehouse, table by table, as the given connection sees it now. */
+    private static List<String> contents(Connection duck) {
+        List<String> contents = new ArrayList<>();
+        for (String table : Sql.rows(duck, "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name")) {
+            contents.add(table + ":");
+            contents.addAll(Sql.rows(duck, "SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" ORDER BY ALL"));
+        }
+        return contents;
     }
 
     /** Five transactions, one insert each; returns for each a position just before its commit record. */

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       but loaded after it belongs to the old version;</li>
  *   <li>overwriting the customer (type 1), or opening a new version on every load even when nothing
  *       changed, or leaving two versions current;</li>
+ *   <li>opening a new version because {@code updated_at} moved when no tracked attribute changed (the
+ *       app touches a customer on every login);</li>
  *   <li>versions with gaps or overlaps (the old version must end exactly where the new one starts, at
  *       the customer's {@code updated_at});</li>
  *   <li>a reload that doubles the facts.</li>
@@ -107,7 +109,7 @@ class SlowlyChangingDimensionTest {
     }
 
     @Test
-    @DisplayName("loading the same changes again creates no version and no fact")
+    @DisplayName("loading the same changes again, or a customer touched without a tracked change, creates no version and no fact")
     void reloadIsIdempotent(PostgresNode node) throws Exception {
         try (Connection duck = DuckDb.open(dir.resolve("warehouse.duckdb"))) {
             CustomerHistory history = new CustomerHistory(node.dataSource(), duck);
@@ -116,10 +118,14 @@ class SlowlyChangingDimensionTest {
             history.load();
             List<String> before = Sql.rows(duck, "SELECT * FROM dim_customer ORDER BY customer_key");
             history.load();
+            // The app touches customer 13 (a login): updated_at moves, no tracked attribute changes.
+            node.execute("UPDATE customers SET updated_at = '2025-06-01 00:00+00' WHERE customer_id = 13");
             history.load();
 
             assertThat(Sql.rows(duck, "SELECT * FROM dim_customer ORDER BY customer_key"))
-                    .as("dim_customer after loading the same state twice more: unchanged (no new version, no new key)")
+                    .as("dim_customer after loading the same state again, then again after customer 13's updated_at moved"
+                            + " with no change to name, country or plan: unchanged (a version records a change of a"
+                            + " tracked attribute, not a touch of the row)")
                     .isEqualTo(before);
             assertThat(before).as("versions: 300 customers, 2 of whom changed plan once").hasSize(302);
             assertThat(Sql.count(duck, "SELECT count(*) FROM fact_sales")).as("facts after four loads").isEqualTo(6000);

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
  *   <li>an alert that fires on one sample (the {@code for} duration ignored);</li>
  *   <li>a pending alert that survives a scrape where the condition did not hold (a spike, a dip, a spike
  *       again is not "for 30 s");</li>
+ *   <li>a {@code for} duration counted in scrapes instead of by the clock (three scrapes 5 s apart
+ *       have held for 10 s, not 30 s);</li>
  *   <li>firing again at every scrape instead of once;</li>
  *   <li>an alert that never resolves once the condition is gone;</li>
  *   <li>a saturation rule that compares with &gt; instead of ≥ (9 of 10 is 90%).</li>
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class AlertRulesTest {
 
     private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
+    private static final Duration FAST_SCRAPES = Duration.ofSeconds(5);
     private static final Duration FOR = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(15);
 
@@ -165,10 +168,13 @@ class AlertRulesTest {
             assertThat(tick(alerts)).as("a fresh table has no dead tuples").isEmpty();
 
             Ledger.delete(primary, "id % 2 = 0", 1000);
-            assertThat(tick(alerts)).as("1,000 dead for 1,000 live tuples: pending").isEmpty();
-            assertThat(tick(alerts)).as("still pending").isEmpty();
-            assertThat(tick(alerts)).as("dead / live ≥ 0.5 for 30 s: TableBloat fires for public.ledger")
-                    .containsExactly(event("TableBloat", ledger, AlertEvent.State.FIRING));
+            // Scrapes come faster here (every 5 s): the for duration is time on the clock, not a number of scrapes.
+            assertThat(tick(alerts, FAST_SCRAPES)).as("1,000 dead for 1,000 live tuples: pending").isEmpty();
+            assertThat(tick(alerts, FAST_SCRAPES)).as("5 s later: still pending").isEmpty();
+            assertThat(tick(alerts, FAST_SCRAPES)).as("a third scrape in a row, but only 10 s after the first: for: 30s"
+                    + " is 30 s by the clock, not three scrapes, so TableBloat is still pending").isEmpty();
+            assertThat(tick(alerts, Duration.ofSeconds(20))).as("dead / live ≥ 0.5 for 30 s by the clock: TableBloat"
+                    + " fires for public.ledger").containsExactly(event("TableBloat", ledger, AlertEvent.State.FIRING));
 
             primary.execute("VACUUM ledger");
             Ledger.awaitDeadTuples(primary, 0);
@@ -190,7 +196,12 @@ class AlertRulesTest {
 
     /** One scrape interval later, one evaluation; the events as (rule, labels, state). */
     private List<AlertEvent> tick(AlertEvaluator alerts) throws IOException {
-        clock.advance(SCRAPE_INTERVAL);
+        return tick(alerts, SCRAPE_INTERVAL);
+    }
+
+    /** {@code step} later, one evaluation; the events as (rule, labels, state). */
+    private List<AlertEvent> tick(AlertEvaluator alerts, Duration step) throws IOException {
+        clock.advance(step);
         return alerts.tick().stream().map(e -> event(e.rule(), e.labels(), e.state())).toList();
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * Task blocking-chains: the tree of who waits for whom, its root named with its last query and
  * age, and only the root ended when asked.
  *
- * <p>The chain is real, three levels deep: the <em>root</em> updated account 1 and went idle in
- * its transaction (a forgotten commit); the <em>transfer</em> locked account 2 and waits for
- * account 1; the <em>payout</em> waits for account 2. A fourth session sits idle in a transaction
+ * <p>The chain is real, three levels deep: the <em>transfer</em> began first and locked account 2;
+ * the <em>root</em> then updated account 1 and went idle in its transaction (a forgotten commit);
+ * the transfer now waits for account 1, and the <em>payout</em> waits for account 2. The oldest
+ * transaction is the transfer's, yet the root is the session that waits for nobody. A fourth session sits idle in a transaction
  * too, holding account 3, but blocks nobody. The test holds the sessions and waits, with a bound,
  * until the server shows each wait.
  *
@@ -39,7 +41,10 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>terminating every session in the chain (or every waiting one): the transfer and the payout
  *       only waited, and ending them loses their work;</li>
+ *   <li>cancelling the root instead of terminating it: an idle-in-transaction session has no query to
+ *       cancel and keeps its locks;</li>
  *   <li>calling every idle-in-transaction session a blocker (the bystander blocks nobody);</li>
+ *   <li>naming the oldest transaction the root, or every session that blocks someone a root;</li>
  *   <li>a flat list instead of a tree (the payout waits for the transfer, not for the root);</li>
  *   <li>a root without its last query or with the wrong age.</li>
  * </ul>
@@ -49,6 +54,7 @@ import org.junit.jupiter.api.Test;
 class BlockingChainsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration ROOT_GONE = Duration.ofSeconds(5);
     private static final String ROOT_UPDATE = "UPDATE account SET balance = balance - 10 WHERE id = 1";
 
     private final ExecutorService sessions = Executors.newFixedThreadPool(2);
@@ -60,18 +66,20 @@ class BlockingChainsTest {
     private int payoutPid;
     private Future<?> transfer;
     private Future<?> payout;
+    /**
+     * The waiters keep their sessions after their work until the test lets them go: a wrong answer
+     * that ends them too then always finds them there, however fast they finish once the root is gone.
+     */
+    private final CountDownLatch waitersMayLeave = new CountDownLatch(1);
 
     @BeforeEach
     void threeLevelChain(PostgresNode node) throws Exception {
         node.execute("CREATE TABLE account (id int PRIMARY KEY, balance int NOT NULL);"
                 + " INSERT INTO account SELECT g, 100 FROM generate_series(1, 3) g");
-        root = node.connect();
-        rootPid = pid(root);
-        openTransaction(root, ROOT_UPDATE);
-        bystander = node.connect();
-        bystanderPid = pid(bystander);
-        openTransaction(bystander, "UPDATE account SET balance = balance + 1 WHERE id = 3");
-
+        // The transfer's transaction begins first (it locks account 2), then the root locks account 1
+        // and goes idle, then the transfer asks for account 1: the oldest transaction is not the root.
+        CountDownLatch transferHoldsAccount2 = new CountDownLatch(1);
+        CountDownLatch rootHoldsAccount1 = new CountDownLatch(1);
         Connection transferSession = node.connect();
         transferPid = pid(transferSession);
         transfer = sessions.submit(() -> {
@@ -79,11 +87,25 @@ class BlockingChainsTest {
                 s.execute("SET lock_timeout = '20s'");
                 c.setAutoCommit(false);
                 s.executeUpdate("UPDATE account SET balance = balance - 5 WHERE id = 2");
+                transferHoldsAccount2.countDown();
+                if (!rootHoldsAccount1.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the root never took its lock");
+                }
                 s.executeUpdate("UPDATE account SET balance = balance + 5 WHERE id = 1");
                 c.commit();
+                waitersMayLeave.await(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             return null;
         });
+        assertThat(transferHoldsAccount2.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("the transfer locked account 2 within %s", WAIT).isTrue();
+        root = node.connect();
+        rootPid = pid(root);
+        openTransaction(root, ROOT_UPDATE);
+        bystander = node.connect();
+        bystanderPid = pid(bystander);
+        openTransaction(bystander, "UPDATE account SET balance = balance + 1 WHERE id = 3");
+        rootHoldsAccount1.countDown();
         awaitBlockedBy(node, transferPid, rootPid);
 
         Connection payoutSession = node.connect();
@@ -92,6 +114,7 @@ class BlockingChainsTest {
             try (Connection c = payoutSession; Statement s = c.createStatement()) {
                 s.execute("SET lock_timeout = '20s'");
                 s.executeUpdate("UPDATE account SET balance = balance - 1 WHERE id = 2");
+                waitersMayLeave.await(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             return null;
         });
@@ -100,6 +123,7 @@ class BlockingChainsTest {
 
     @AfterEach
     void endSessions() throws SQLException {
+        waitersMayLeave.countDown();
         sessions.shutdownNow();
         root.close();
         bystander.close();
@@ -117,7 +141,9 @@ class BlockingChainsTest {
                 .hasSize(1);
         WaitTree tree = trees.get(0);
         Session rootSession = tree.session();
-        assertThat(rootSession.pid()).as("the root blocker's pid").isEqualTo(rootPid);
+        assertThat(rootSession.pid()).as("the root blocker's pid: the session that waits for nobody (pid %d), not"
+                + " the one whose transaction is oldest (the transfer, pid %d, began first but waits for the root)",
+                rootPid, transferPid).isEqualTo(rootPid);
         assertThat(rootSession.state()).as("the root's state: it forgot to commit").isEqualTo("idle in transaction");
         assertThat(rootSession.lastQuery()).as("the root's last query, the one that took the lock").contains(ROOT_UPDATE);
         assertThat(rootSession.transactionAge().toNanos() / 1e9)
@@ -138,8 +164,14 @@ class BlockingChainsTest {
     @DisplayName("ending the root lets the chain finish; nobody else is ended")
     void terminatesOnlyTheRoot(PostgresNode node) throws Exception {
         List<Integer> ended = new BlockingChains(node.dataSource()).terminateRootBlockers();
+        waitersMayLeave.countDown();
 
         assertThat(ended).as("pids ended: the root blocker (%d) and nobody else", rootPid).containsExactly(rootPid);
+        Waits.until("the root blocker (pid " + rootPid + ") to leave pg_stat_activity. pg_cancel_backend only cancels"
+                + " a running query: an idle-in-transaction root runs none, so it keeps its session and its locks."
+                + " End the session (pg_terminate_backend)", ROOT_GONE, () -> node.queryValue(
+                        "SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = ?::int), 'gone')", String.class,
+                        rootPid), "gone"::equals);
         awaitDone(transfer, "the transfer (pid " + transferPid + ") only waited for the root; once the root is"
                 + " gone it must get its lock and commit. Ending a waiting session loses its work");
         awaitDone(payout, "the payout (pid " + payoutPid + ") waited for the transfer; it must finish too, not be"

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
  * <p>Four queries, a budget of 100 buffers (the table has about 900 pages, so every query starts
  * far over it) and K = 2: one index per query cannot fit. One composite index (customer, issue
  * date) serves both customer queries, one partial or status index serves both overdue queries.
+ * Each overdue query has a best index of its own (the partial index by due date for the listing,
+ * the covering partial index for the report, read by an index-only scan on the vacuumed table),
+ * yet either one keeps both under budget: taking each query's best candidate takes more than two,
+ * whichever way ties between candidates break.
  * Every proof is a counter read from the server: buffers per execution, the indexes in
  * {@code pg_index}, the index names in the executed plans.
  *
@@ -59,6 +63,7 @@ class IndexAdvisorTest {
             "CREATE INDEX inv_customer_issued ON invoices (customer_id, issued_on)",
             "CREATE INDEX inv_status ON invoices (status)",
             "CREATE INDEX inv_overdue ON invoices (due_on) WHERE status = 'overdue'",
+            "CREATE INDEX inv_overdue_amounts ON invoices (customer_id) INCLUDE (amount) WHERE status = 'overdue'",
             "CREATE INDEX inv_memo ON invoices (lower(memo))");
 
     @BeforeAll
@@ -70,8 +75,9 @@ class IndexAdvisorTest {
                 + " INSERT INTO invoices SELECT g, 1 + (g * 7919) % 2000,"
                 + "   CASE WHEN g % 1500 = 0 THEN 'overdue' WHEN g % 50 = 0 THEN 'open' ELSE 'paid' END,"
                 + "   date '2025-12-01' + g % 730, date '2025-12-31' + g % 730, (g % 9973) / 10.0,"
-                + "   md5(g::text) || md5((g + 1)::text) FROM generate_series(1, 60000) g;"
-                + " ANALYZE invoices");
+                + "   md5(g::text) || md5((g + 1)::text) FROM generate_series(1, 60000) g");
+        // Vacuumed once (the visibility map set), as a table is after autovacuum: index-only scans count.
+        node.execute("VACUUM ANALYZE invoices");
     }
 
     /** Each test starts from the table with its primary key only. */
@@ -107,7 +113,8 @@ class IndexAdvisorTest {
                 .containsAll(created);
         assertThat(created).as("new indexes on invoices (pg_index): at most %d for 4 queries. One index per query (the"
                 + " best candidate of each) does not fit: a composite index serves both customer queries, one index on"
-                + " the overdue rows serves both overdue queries", MAX_INDEXES)
+                + " the overdue rows serves both overdue queries under budget, even if another is a little cheaper for"
+                + " one of them", MAX_INDEXES)
                 .hasSizeLessThanOrEqualTo(MAX_INDEXES).isNotEmpty();
         assertThat(advice.indexes()).as("the advice lists exactly the indexes it created").hasSize(created.size());
 

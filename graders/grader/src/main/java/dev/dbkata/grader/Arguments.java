@@ -17,7 +17,10 @@ import dev.dbkata.grader.format.ReportFormat;
  */
 record Arguments(String command, List<String> names, boolean help, Path repo, String targetName, Path submission,
         ReportFormat format, Path output, Double failUnder, int repeat, int jobs, Duration testTimeout,
-        Duration exerciseTimeout) {
+        Duration exerciseTimeout, boolean mistakes) {
+
+    /** The limit per test of {@code verify --mistakes}: a mistake must be caught by a check within seconds. */
+    static final Duration MISTAKE_TEST_TIMEOUT = Duration.ofSeconds(20);
 
     static final String USAGE = """
             usage: kata grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR]
@@ -25,6 +28,7 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
                                [--fail-under PCT] [--repeat N] [--jobs N]
                                [--test-timeout S] [--exercise-timeout S]
                    kata verify [EXERCISE...] [--repeat N] [--jobs N]
+                   kata verify --mistakes [EXERCISE...] [--jobs N] [--test-timeout S]
                    kata list
                    kata hint EXERCISE [TASK]
                    kata new NN-slug "Title" BEGINNER|INTERMEDIATE|ADVANCED
@@ -36,8 +40,10 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
               --output FILE                  write the report there (the text report still goes to the screen)
               --fail-under PCT               exit 1 when the score is below PCT percent
               --repeat N                     run each exercise N times; a task passes only if it passes every time
-              --jobs N                       grade N exercises at once (default 1)
-              --test-timeout S               limit per test, in seconds (default 30)
+              --jobs N                       grade N exercises (or mistakes) at once (default 1)
+              --test-timeout S               limit per test, in seconds (default 30; 20 with --mistakes)
+              --mistakes                     verify: apply each solutions/NN/mistakes/*.patch to a copy of the
+                                             reference and check its task's tests fail (exit 1 when one passes)
               --exercise-timeout S           limit per exercise, in seconds (default 180)
               --repo DIR                     the kata repository (default: the one the kata script is in)
               --help, -h                     this text""";
@@ -57,12 +63,17 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
         Double failUnder = null;
         int repeat = 1;
         int jobs = 1;
-        Duration testTimeout = Duration.ofSeconds(30);
+        Duration testTimeout = null;
+        boolean mistakes = false;
         Duration exerciseTimeout = Duration.ofSeconds(180);
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             if ("--help".equals(arg) || "-h".equals(arg)) {
                 help = true;
+                continue;
+            }
+            if ("--mistakes".equals(arg)) {
+                mistakes = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -93,8 +104,14 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
         if (submission != null && "solutions".equals(targetName)) {
             throw new GradingException("--submission grades a learner's exercises; it does not go with --target solutions");
         }
+        if (mistakes && !"verify".equals(command)) {
+            throw new GradingException("--mistakes goes with verify: kata verify --mistakes [EXERCISE...]");
+        }
+        if (testTimeout == null) {
+            testTimeout = mistakes ? MISTAKE_TEST_TIMEOUT : Duration.ofSeconds(30);
+        }
         return new Arguments(command, List.copyOf(names), help, repo, targetName, submission, format, output, failUnder,
-                repeat, jobs, testTimeout, exerciseTimeout);
+                repeat, jobs, testTimeout, exerciseTimeout, mistakes);
     }
 
     /** The names given as exercises: {@code exercises/04-partitioning/} is {@code 04-partitioning}. */

@@ -17,25 +17,53 @@ final class ExerciseGrader {
     private final ExerciseJvm jvm;
     private final SourceCompiler compiler;
     private final int repeat;
+    private final java.util.Set<String> onlyTasks;
 
     ExerciseGrader(KataRepository repository, Target target, ExerciseJvm jvm, SourceCompiler compiler, int repeat) {
+        this(repository, target, jvm, compiler, repeat, java.util.Set.of());
+    }
+
+    /**
+     * @param onlyTasks the ids of the tasks to run and score; empty: every task. Only their test
+     *                  classes run, and the result lists only them.
+     */
+    ExerciseGrader(KataRepository repository, Target target, ExerciseJvm jvm, SourceCompiler compiler, int repeat,
+            java.util.Set<String> onlyTasks) {
         this.repository = repository;
         this.target = target;
         this.jvm = jvm;
         this.compiler = compiler;
         this.repeat = repeat;
+        this.onlyTasks = java.util.Set.copyOf(onlyTasks);
     }
 
     ExerciseResult grade(String id, Path workDir) {
         long start = System.nanoTime();
         TaskCatalog catalog = repository.catalog(id);
         ExerciseInfo exercise = catalog.exercise();
+        List<String> unknown = onlyTasks.stream()
+                .filter(task -> exercise.tasks().stream().noneMatch(t -> t.id().equals(task))).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new GradingException(id + " has no task " + String.join(", ", unknown));
+        }
+        ExerciseResult result;
         try {
-            return gradeCatalogued(catalog, workDir, start);
+            result = gradeCatalogued(catalog, workDir, start);
         } catch (RuntimeException e) {
             // Whatever a submission provokes ends as this exercise's result, never the whole run's.
-            return wholeExerciseError(exercise, "error: grading stopped: " + e, start);
+            result = wholeExerciseError(exercise, "error: grading stopped: " + e, start);
         }
+        if (onlyTasks.isEmpty()) {
+            return result;
+        }
+        return new ExerciseResult(exercise, result.tasks().stream().filter(t -> onlyTasks.contains(t.task().id())).toList(),
+                result.durationMs(), result.problem());
+    }
+
+    /** The test classes to run: the chosen tasks' (nested classes run with their outer class), or all. */
+    private List<String> selectedClasses(ExerciseInfo exercise) {
+        return exercise.tasks().stream().filter(t -> onlyTasks.contains(t.id()))
+                .flatMap(t -> t.testClasses().stream()).toList();
     }
 
     private ExerciseResult gradeCatalogued(TaskCatalog catalog, Path workDir, long start) {
@@ -64,7 +92,12 @@ final class ExerciseGrader {
         if (problem.isEmpty()) {
             List<Path> withCode = new ArrayList<>(dependencies);
             withCode.add(classes);
-            problem = compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
+            // With a task filter, only that task's test classes and what they use are compiled.
+            problem = (onlyTasks.isEmpty()
+                    ? compiler.compile(List.of(testCopy.resolve("java")), withCode, testClasses, workDir)
+                    : compiler.compileUsing(selectedClasses(exercise).stream()
+                            .map(c -> testCopy.resolve("java").resolve(c.replace('.', '/') + ".java")).toList(),
+                            testCopy.resolve("java"), withCode, testClasses, workDir))
                     .map(first -> "compile error: the tests do not compile against your code: " + first);
         }
         if (problem.isEmpty()) {
@@ -80,7 +113,7 @@ final class ExerciseGrader {
         List<List<TaskResult>> runs = new ArrayList<>();
         String runProblem = null;
         for (int run = 1; run <= repeat; run++) {
-            ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies);
+            ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies, selectedClasses(exercise));
             RunOutcome outcome = RunOutcome.of(ending);
             runs.add(outcome.problem() == null || !outcome.outcomes().isEmpty()
                     ? TaskScoring.score(catalog, outcome.outcomes())

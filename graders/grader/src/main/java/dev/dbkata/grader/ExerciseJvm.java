@@ -53,8 +53,9 @@ final class ExerciseJvm {
      * @param workDir     the exercise's folder in the grading workspace (the JVM's working directory)
      * @param classes     the learner's compiled code (with the given classes)
      * @param testClasses the compiled canonical tests
+     * @param only        the test classes to run (a task's); empty: all of them
      */
-    Ending run(Path workDir, Path classes, Path testClasses, List<Path> dependencies) {
+    Ending run(Path workDir, Path classes, Path testClasses, List<Path> dependencies, List<String> only) {
         // Tests and libraries first: code under test cannot stand in for a test class, JUnit or
         // AssertJ by declaring a class of the same name.
         Set<String> classpath = new LinkedHashSet<>(runnerClasspath());
@@ -65,6 +66,9 @@ final class ExerciseJvm {
                 "-Dkata.backend=" + backend, "-Dfile.encoding=UTF-8",
                 "-cp", String.join(File.pathSeparator, classpath),
                 ExerciseRunner.class.getName(), testClasses.toString(), Long.toString(Math.max(1, perTest.toSeconds()))));
+        if (!only.isEmpty()) {
+            command.add(String.join(",", only));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         // The grader's CI credentials and report files are none of the tests' business.
         builder.environment().keySet().removeIf(ExerciseJvm::isPrivate);

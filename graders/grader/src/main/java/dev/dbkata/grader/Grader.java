@@ -47,7 +47,7 @@ public final class Grader {
     }
 
     public Report grade(Request request) {
-        String backend = chooseBackend();
+        String backend = chooseBackend(progress);
         List<String> unknown = request.exercises().stream()
                 .filter(e -> !request.repository().exercises().contains(e)).toList();
         if (!unknown.isEmpty()) {
@@ -59,12 +59,7 @@ public final class Grader {
         ExerciseGrader exerciseGrader = new ExerciseGrader(request.repository(), request.target(), jvm, compiler,
                 request.repeat());
         GradingWorkspace workspace = GradingWorkspace.create(progress);
-        // Ctrl-C: stop the test JVMs (and so their servers) and remove the workspace.
-        Thread cleanUp = new Thread(() -> {
-            jvm.stopAll();
-            workspace.delete();
-        }, "grader-clean-up");
-        Runtime.getRuntime().addShutdownHook(cleanUp);
+        Thread cleanUp = cleanUpOnExit(jvm, workspace);
         long start = System.nanoTime();
         AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(request.jobs());
@@ -95,7 +90,8 @@ public final class Grader {
         }
     }
 
-    private static ExerciseResult await(Future<ExerciseResult> future) {
+    /** The task's result, or its exception as it was thrown (a {@link GradingException} stays one). */
+    static <T> T await(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -110,7 +106,7 @@ public final class Grader {
     }
 
     /** Decided once for the whole run and passed to every exercise's JVM, so all use the same. */
-    private String chooseBackend() {
+    static String chooseBackend(PrintStream progress) {
         try {
             Backends.Decision choice = Backends.decide();
             progress.println("Database backend: " + choice.name() + " (" + choice.reason() + ")");
@@ -120,7 +116,17 @@ public final class Grader {
         }
     }
 
-    private static void removeHook(Thread hook) {
+    /** Ctrl-C: stop the test JVMs (and so their servers) and remove the workspace. Returns the hook. */
+    static Thread cleanUpOnExit(ExerciseJvm jvm, GradingWorkspace workspace) {
+        Thread cleanUp = new Thread(() -> {
+            jvm.stopAll();
+            workspace.delete();
+        }, "grader-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        return cleanUp;
+    }
+
+    static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -128,7 +134,7 @@ public final class Grader {
         }
     }
 
-    private static String elapsed(long start) {
+    static String elapsed(long start) {
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }

@@ -16,13 +16,15 @@ import dev.dbkata.grader.format.ReportFormat;
  * grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR] [--format text|json|markdown|junit|exercism]
  *        [--output FILE] [--fail-under PCT] [--repeat N] [--jobs N] [--test-timeout SECONDS] [--exercise-timeout SECONDS]
  * verify [EXERCISE...] [--repeat N] [--jobs N]
+ * verify --mistakes [EXERCISE...] [--jobs N] [--test-timeout SECONDS]
  * list
  * hint   EXERCISE [TASK]
  * new    NN-slug "Title" LEVEL
  * </pre>
  * Each command takes {@code --help}. 
  * Exit status: 0 done; 1 below {@code --fail-under}, or {@code verify} found offenders; 2 the
- * command could not run (its message says why).
+ * command could not run (its message says why). {@code verify --mistakes} exits 1 when a mistake
+ * is not caught by a failed check of its task (or cannot be graded).
  */
 public final class Main {
 
@@ -120,6 +122,9 @@ public final class Main {
     }
 
     private int verify(KataRepository repository, Arguments arguments) {
+        if (arguments.mistakes()) {
+            return verifyMistakes(repository, arguments);
+        }
         err.println("Verifying the reference solutions (every task must pass) ...");
         Report solutions = new Grader(err).grade(request(repository, arguments, Target.solutions()));
         err.println("Verifying the skeletons (every task must fail, for want of the learner's work) ...");
@@ -134,6 +139,17 @@ public final class Main {
         out.println("kata verify found " + offenders.size() + " problem(s):");
         offenders.forEach(o -> out.println("  - " + o));
         return FAILED;
+    }
+
+    private int verifyMistakes(KataRepository repository, Arguments arguments) {
+        List<String> exercises = arguments.exercises().isEmpty() ? repository.exercises()
+                : List.copyOf(new java.util.LinkedHashSet<>(arguments.exercises()));
+        err.println("Verifying the mistakes (each must fail its task's tests; limit per test "
+                + arguments.testTimeout().toSeconds() + " s) ...");
+        List<MistakeVerification.Outcome> outcomes = new MistakeVerification(repository, arguments.testTimeout(),
+                arguments.exerciseTimeout(), arguments.jobs(), err).verify(exercises);
+        int problems = MistakeVerification.report(exercises, repository, outcomes, out);
+        return problems == 0 ? OK : FAILED;
     }
 
     private static Grader.Request request(KataRepository repository, Arguments arguments, Target target) {

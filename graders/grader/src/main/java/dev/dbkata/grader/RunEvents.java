@@ -49,7 +49,8 @@ final class RunEvents {
                     String[] test = discovered.getOrDefault(id, new String[] {"", id});
                     finished.putIfAbsent(id, new TestOutcome(test[0], test[1], status(event.path("status").asText()),
                             event.hasNonNull("message") ? event.get("message").asText() : null,
-                            event.path("durationMs").asLong(), event.path("output").asText("")));
+                            event.path("durationMs").asLong(), event.path("output").asText(""),
+                            observed(event.path("observed"))));
                 }
                 case "done" -> done = true;
                 default -> {
@@ -63,6 +64,16 @@ final class RunEvents {
                         unfinishedStatus, unfinishedMessage, 0, "")))
                 .toList();
         return new Run(outcomes, done, stoppedIn);
+    }
+
+    /** The {@code observed} array of a finished event: objects with node, role and sql. */
+    private static List<ObservedStatement> observed(JsonNode array) {
+        List<ObservedStatement> statements = new java.util.ArrayList<>();
+        for (JsonNode s : array) {
+            statements.add(new ObservedStatement(s.path("node").asText(), s.path("role").asText(),
+                    s.path("sql").asText()));
+        }
+        return statements;
     }
 
     private static TaskStatus status(String key) {

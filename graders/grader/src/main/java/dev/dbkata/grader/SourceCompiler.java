@@ -45,6 +45,21 @@ final class SourceCompiler {
      */
     Optional<String> compile(List<Path> sourceRoots, List<Path> classpath, Path output, Path shownFrom) {
         List<Path> sources = sourceRoots.stream().flatMap(root -> FileCopies.filesEndingWith(root, ".java").stream()).toList();
+        return compile(sources, null, classpath, output, shownFrom);
+    }
+
+    /**
+     * Compiles {@code sources} and whatever they use from {@code sourcepath} (and nothing else of
+     * it) into {@code output}: one task's tests without the rest of the exercise's.
+     *
+     * @return the first error, or empty when it compiled
+     */
+    Optional<String> compileUsing(List<Path> sources, Path sourcepath, List<Path> classpath, Path output, Path shownFrom) {
+        return compile(sources, sourcepath, classpath, output, shownFrom);
+    }
+
+    private Optional<String> compile(List<Path> sources, Path sourcepath, List<Path> classpath, Path output,
+            Path shownFrom) {
         try {
             Files.createDirectories(output);
         } catch (IOException e) {
@@ -60,6 +75,10 @@ final class SourceCompiler {
             if (!classpath.isEmpty()) {
                 options.add("-classpath");
                 options.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            }
+            if (sourcepath != null) {
+                options.add("-sourcepath");
+                options.add(sourcepath.toString());
             }
             StringWriter compilerOutput = new StringWriter();
             boolean ok = compiler.getTask(compilerOutput, files, diagnostics, options, null,

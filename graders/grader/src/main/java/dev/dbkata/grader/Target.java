@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * module's classpath.
  *
  * @param name     what reports call it: {@code exercises} (this repository's skeletons),
- *                 {@code solutions} (its reference code) or {@code submission} (a learner's fork)
+ *                 {@code solutions} (its reference code), {@code submission} (a learner's fork) or
+ *                 {@code mistake} (the reference with a mistake applied, {@code kata verify --mistakes})
  * @param folder   the folder of the checkout that holds one module per exercise
  * @param checkout the checkout the code comes from; {@code null} for this repository
  */
@@ -37,6 +38,11 @@ public record Target(String name, String folder, Path checkout) {
                     + " the root of a checkout of this repository's layout");
         }
         return target;
+    }
+
+    /** A copy of a reference solution with a mistake applied: {@code checkout/solutions/NN/src/main}. */
+    static Target mistake(Path checkout) {
+        return new Target("mistake", "solutions", checkout);
     }
 
     /** The tree the graded code must lie in: a link out of it is refused. */

@@ -33,6 +33,20 @@ class ArgumentsTest {
     }
 
     @Test
+    @DisplayName("--mistakes takes no value, goes with verify only, and shortens the limit per test to 20 s unless given")
+    void mistakes() {
+        Arguments a = Arguments.parse(new String[] {"verify", "--mistakes", "01-scalability-fundamentals", "--jobs", "2"});
+        assertThat(a.mistakes()).isTrue();
+        assertThat(a.exercises()).containsExactly("01-scalability-fundamentals");
+        assertThat(a.testTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(Arguments.parse(new String[] {"verify", "--mistakes", "--test-timeout", "5"}).testTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(Arguments.parse(new String[] {"verify"}).testTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Arguments.parse(new String[] {"grade", "--mistakes"}))
+                .hasMessageContaining("--mistakes goes with verify");
+    }
+
+    @Test
     @DisplayName("--help and -h ask for the usage, wherever they stand, and take no value")
     void help() {
         assertThat(Arguments.parse(new String[] {"grade", "--help"}).help()).isTrue();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NewExerciseTest {
 
-    private static final String ID = "08-load-balancing";
+    // A number no real topic has, with a planned entry of its own: the test holds whichever topics exist.
+    private static final String ID = "11-load-shedding";
     private static final List<String> REGISTRIES = List.of("exercises/pom.xml", "solutions/pom.xml",
             "quality/coverage/pom.xml", "roadmap.md", "README.md");
 
@@ -38,7 +39,10 @@ class NewExerciseTest {
     @BeforeAll
     void createExercise(@TempDir Path folder) throws IOException {
         kata = repositoryFrame(folder.resolve("kata"));
-        status = main().run(new String[] {"new", ID, "Load balancing", "advanced", "--repo", kata.root().toString()});
+        Path roadmap = kata.root().resolve("roadmap.md");
+        Files.writeString(roadmap, Files.readString(roadmap).stripTrailing()
+                + "\n\n### 11 — Load shedding · planned\n- Refuse work early when the database is saturated.\n");
+        status = main().run(new String[] {"new", ID, "Load shedding", "advanced", "--repo", kata.root().toString()});
     }
 
     @Test
@@ -46,30 +50,30 @@ class NewExerciseTest {
     void writesTheModules() {
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(Main.OK);
         Path exercise = kata.exercise(ID);
-        assertThat(exercise.resolve("README.md")).content().contains("# Exercise 08 — Load balancing")
+        assertThat(exercise.resolve("README.md")).content().contains("# Exercise 11 — Load shedding")
                 .contains("`server-version` | Advanced | 1");
         assertThat(exercise.resolve("HINTS.md")).content().contains("## server-version");
-        assertThat(exercise.resolve("src/test/java/dev/dbkata/loadbalancing/package-info.java")).content()
-                .contains("@Exercise(title = \"Load balancing\", level = Level.ADVANCED)");
+        assertThat(exercise.resolve("src/test/java/dev/dbkata/loadshedding/package-info.java")).content()
+                .contains("@Exercise(title = \"Load shedding\", level = Level.ADVANCED)");
         assertThat(kata.solution(ID).resolve("SOLUTION.md")).exists();
         assertThat(kata.solution(ID).resolve("pom.xml")).content().contains("<kata.exercise>" + ID + "</kata.exercise>");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Created exercise " + ID)
-                .contains("exercises/" + ID + "/src/main/java/dev/dbkata/loadbalancing/ServerVersion.java");
+                .contains("exercises/" + ID + "/src/main/java/dev/dbkata/loadshedding/ServerVersion.java");
     }
 
     @Test
     @DisplayName("registers the exercise in both aggregators, the coverage pom, the roadmap and README's totals")
     void registersEverywhere() throws IOException {
         String exercises = Files.readString(kata.root().resolve("exercises/pom.xml"));
-        assertThat(exercises).contains("<module>07-caching</module>\n        <module>" + ID + "</module>\n");
+        assertThat(exercises).as("after every other exercise, in number order").contains("<module>" + ID + "</module>\n    </modules>");
         assertThat(Files.readString(kata.root().resolve("solutions/pom.xml"))).contains("<module>" + ID + "</module>");
         assertThat(Files.readString(kata.root().resolve("quality/coverage/pom.xml")))
                 .contains("<artifactId>solution-" + ID + "</artifactId>");
         assertThat(Files.readString(kata.root().resolve("roadmap.md")))
-                .contains("### 08 — [Load balancing](exercises/" + ID + "/) · 1 task, 1 point · [mentor notes](solutions/"
+                .contains("### 11 — [Load shedding](exercises/" + ID + "/) · 1 task, 1 point · [mentor notes](solutions/"
                         + ID + "/SOLUTION.md)")
-                .doesNotContain("### 08 — Load balancing · planned")
-                .as("the planned entry's lines about the topic stay").contains("Drain a server for maintenance");
+                .doesNotContain("### 11 — Load shedding · planned")
+                .as("the planned entry's lines about the topic stay").contains("Refuse work early when the database is saturated.");
         assertThat(Files.readString(kata.root().resolve("README.md"))).contains("1 exercise, 1 task, 1 point");
     }
 
@@ -108,10 +112,10 @@ class NewExerciseTest {
 
         assertThat(main().run(new String[] {"new", "05-other", "Other", "BEGINNER", "--repo", repo})).isEqualTo(Main.UNUSABLE);
         assertThat(main().run(new String[] {"new", "8-x", "X", "BEGINNER", "--repo", repo})).isEqualTo(Main.UNUSABLE);
-        assertThat(main().run(new String[] {"new", "08-x", "A \"quoted\" title", "BEGINNER", "--repo", repo}))
+        assertThat(main().run(new String[] {"new", "11-x", "A \"quoted\" title", "BEGINNER", "--repo", repo}))
                 .isEqualTo(Main.UNUSABLE);
-        assertThat(main().run(new String[] {"new", "08-x", "X", "EXPERT", "--repo", repo})).isEqualTo(Main.UNUSABLE);
-        assertThat(main().run(new String[] {"new", "08-x", "--repo", repo})).isEqualTo(Main.UNUSABLE);
+        assertThat(main().run(new String[] {"new", "11-x", "X", "EXPERT", "--repo", repo})).isEqualTo(Main.UNUSABLE);
+        assertThat(main().run(new String[] {"new", "11-x", "--repo", repo})).isEqualTo(Main.UNUSABLE);
 
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("exercises/05-sharding already has the number 05")

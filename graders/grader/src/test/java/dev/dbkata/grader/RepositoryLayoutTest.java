@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The layout check names each missing piece of an exercise, one problem per piece. */
 class RepositoryLayoutTest {
 
-    private static final String ID = "09-warehousing";
+    // A number no real topic has (the roadmap has ten): kata new appends its entry, whatever exists.
+    private static final String ID = "11-warehousing";
 
     private KataRepository kata;
 

@@ -25,9 +25,9 @@ import javax.sql.DataSource;
  * <p>Resharding: capture changes on the old shards (a trigger writes the customer id of every
  * changed row into {@code reshard_changes}), copy the moving customers from a snapshot, catch up
  * by re-copying each changed customer from its current rows, then cut over with this store's
- * operations held back for a moment: fence the old shards (a trigger refuses writes for the
- * customers that left), drain the last changes, switch the ring. Finally delete the moved rows
- * from the old shards.
+ * operations held back for a moment: fence every shard (a trigger refuses any write that does not
+ * present the new layout's token, which this store sends with each operation from then on), drain
+ * the last changes, switch the ring. Finally delete the moved rows from the old shards.
  */
 public final class ReshardableOrders {
 
@@ -35,6 +35,11 @@ public final class ReshardableOrders {
 
     private final Map<String, DataSource> shards;
     private volatile HashRing ring;
+    /**
+     * The fencing token of the current layout (null before the first move): every write this store
+     * makes presents it, and after a move every shard refuses writes that do not.
+     */
+    private volatile String layoutToken;
     /** Read side: every operation while it uses the ring; write side: the cut-over. */
     private final ReentrantReadWriteLock layout = new ReentrantReadWriteLock(true);
     private final Object oneReshardAtATime = new Object();
@@ -98,11 +103,16 @@ public final class ReshardableOrders {
             for (int round = 0; round < CATCH_UP_ROUNDS && catchUp(sources, newRing) > 0; round++) {
                 // Each round copies what changed during the previous one: fewer and fewer customers.
             }
+            String newToken = java.util.UUID.randomUUID().toString();
             layout.writeLock().lock();
             try {
                 for (String source : sources) {
-                    fence(source, newRing);
+                    listLeaving(source, newRing);
                 }
+                for (String shard : newRing.shards()) {
+                    fence(shard, newToken);
+                }
+                layoutToken = newToken;
                 catchUp(sources, newRing);
                 ring = newRing;
             } finally {
@@ -196,6 +206,7 @@ public final class ReshardableOrders {
     private void replaceCustomers(String target, Set<Long> customers, List<Order> orders) {
         try (Connection c = shards.get(target).getConnection()) {
             c.setAutoCommit(false);
+            presentToken(c, layoutToken);
             Array ids = c.createArrayOf("bigint", customers.toArray());
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM orders WHERE customer_id = ANY (?)");
                  PreparedStatement unfence = c.prepareStatement("DELETE FROM moved_customers WHERE customer_id = ANY (?)");
@@ -219,8 +230,8 @@ public final class ReshardableOrders {
         }
     }
 
-    /** From now on {@code source} refuses inserts and updates for every customer that leaves it. */
-    private void fence(String source, HashRing newRing) {
+    /** Records in {@code source}'s moved_customers every customer that leaves it (deleted there after the switch). */
+    private void listLeaving(String source, HashRing newRing) {
         List<Long> leaving = new ArrayList<>();
         try (Connection c = shards.get(source).getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT DISTINCT customer_id FROM orders")) {
@@ -235,20 +246,42 @@ public final class ReshardableOrders {
         try (Connection c = shards.get(source).getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO moved_customers SELECT unnest(?::bigint[])"
-                    + " ON CONFLICT DO NOTHING"); Statement ddl = c.createStatement()) {
+                    + " ON CONFLICT DO NOTHING")) {
                 s.setArray(1, c.createArrayOf("bigint", leaving.toArray()));
                 s.executeUpdate();
-                ddl.execute("CREATE OR REPLACE FUNCTION reshard_fence() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + "   IF EXISTS (SELECT 1 FROM moved_customers WHERE customer_id = NEW.customer_id) THEN"
-                        + "     RAISE EXCEPTION 'customer % has moved to another shard', NEW.customer_id"
-                        + "       USING ERRCODE = 'object_not_in_prerequisite_state';"
-                        + "   END IF; RETURN NEW; END $$");
-                ddl.execute("CREATE OR REPLACE TRIGGER reshard_fence BEFORE INSERT OR UPDATE ON orders"
-                        + " FOR EACH ROW EXECUTE FUNCTION reshard_fence()");
             }
             c.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not fence " + source + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Could not record the customers leaving " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * From now on {@code shard} refuses every insert and update that does not present {@code token}:
+     * a writer that still routes by an older ring (and so knows no token, or an older one) is stopped,
+     * whether its customer had rows at the cut-over or is brand new.
+     */
+    private void fence(String shard, String token) {
+        run(shard, "CREATE OR REPLACE FUNCTION reshard_fence() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + "   IF current_setting('reshard.layout', true) IS DISTINCT FROM '" + token + "' THEN"
+                + "     RAISE EXCEPTION 'the shard layout has changed: reload the ring before writing customer %',"
+                + "       NEW.customer_id USING ERRCODE = 'object_not_in_prerequisite_state';"
+                + "   END IF; RETURN NEW; END $$;"
+                + " CREATE OR REPLACE TRIGGER reshard_fence BEFORE INSERT OR UPDATE ON orders"
+                + "   FOR EACH ROW EXECUTE FUNCTION reshard_fence()");
+    }
+
+    /**
+     * Shows the shard, for the current transaction only, which layout it writes by (nothing to show
+     * before the first move). Never for the session: a pooled connection would carry the token to
+     * whoever uses it next, stale writer or not.
+     */
+    private static void presentToken(Connection c, String token) throws SQLException {
+        if (token != null) {
+            try (PreparedStatement s = c.prepareStatement("SELECT set_config('reshard.layout', ?, true)")) {
+                s.setString(1, token);
+                s.execute();
+            }
         }
     }
 
@@ -259,7 +292,22 @@ public final class ReshardableOrders {
     private <T> T withLayout(long customerId, ShardWork<T> work) {
         layout.readLock().lock();
         try (Connection c = shards.get(ring.shardFor(customerId)).getConnection()) {
-            return work.run(c);
+            String token = layoutToken;
+            if (token == null) {
+                return work.run(c);
+            }
+            c.setAutoCommit(false);
+            try {
+                presentToken(c, token);
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Shard refused an operation on customer " + customerId + ": "
                     + e.getMessage(), e);

@@ -6,8 +6,10 @@ import java.util.function.Supplier;
 
 /**
  * Which backend to use, from {@code -Dkata.backend} or {@code KATA_BACKEND}: {@code embedded},
- * {@code docker} or {@code auto} (the default: Docker when a daemon answers at once, embedded
- * otherwise). An explicit {@code docker} without Docker is an error, never a silent fallback.
+ * {@code docker} or {@code auto}. {@code auto}, the default, takes the embedded backend wherever its
+ * binaries run (Linux and macOS on x86-64 and arm64, as root through {@code unshare -U}): it starts
+ * faster than containers and needs no image pulls. Docker is taken only where they cannot run, or
+ * when asked for. An explicit {@code docker} without Docker is an error, never a silent fallback.
  *
  * @param backend the backend to use
  * @param reason  why, in words for the log
@@ -20,12 +22,14 @@ public record BackendChoice(Kind backend, String reason) {
     public enum Kind { EMBEDDED, DOCKER }
 
     /**
-     * Decides. {@code probe} runs only in {@code auto} mode.
+     * Decides. {@code embedded} is asked only in {@code auto} mode; {@code probe} only when Docker
+     * was asked for, or {@code auto} finds that the embedded binaries cannot run here.
      *
-     * @throws BackendUnavailableException when the setting is unknown, or Docker was asked for and
-     *                                     does not answer
+     * @throws BackendUnavailableException when the setting is unknown, Docker was asked for and
+     *                                     does not answer, or {@code auto} finds neither backend
      */
-    public static BackendChoice decide(String property, Map<String, String> env, Supplier<DockerProbe.Result> probe) {
+    public static BackendChoice decide(String property, Map<String, String> env, Supplier<EmbeddedHost> embedded,
+            Supplier<DockerProbe.Result> probe) {
         String fromProperty = property == null ? "" : property.trim();
         String fromEnv = env.getOrDefault(ENV, "").trim();
         String requested = !fromProperty.isEmpty() ? fromProperty : fromEnv;
@@ -39,16 +43,25 @@ public record BackendChoice(Kind backend, String reason) {
                     throw new BackendUnavailableException("The docker backend was requested (" + source
                             + "=docker) but no Docker daemon answered: " + result.detail() + ".\n"
                             + "Start Docker (or set DOCKER_HOST), or run without Docker: -D" + PROPERTY
-                            + "=embedded (the default, auto, picks embedded when Docker is absent).");
+                            + "=embedded (the default, auto, picks embedded wherever its binaries run).");
                 }
                 return new BackendChoice(Kind.DOCKER, "docker requested by " + source + "; daemon at " + result.endpoint());
             }
             case "":
             case "auto": {
+                EmbeddedHost host = embedded.get();
+                if (host.runs()) {
+                    return new BackendChoice(Kind.EMBEDDED, "auto: " + host.why()
+                            + "; Docker only where they cannot, or with -D" + PROPERTY + "=docker");
+                }
                 DockerProbe.Result result = probe.get();
-                return result.available()
-                        ? new BackendChoice(Kind.DOCKER, "auto: a Docker daemon answered at " + result.endpoint())
-                        : new BackendChoice(Kind.EMBEDDED, "auto: no Docker daemon (" + result.detail() + ")");
+                if (!result.available()) {
+                    throw new BackendUnavailableException("No backend can start servers here: " + host.why()
+                            + ", and no Docker daemon answered (" + result.detail() + "). Start Docker (or set"
+                            + " DOCKER_HOST) and run again.");
+                }
+                return new BackendChoice(Kind.DOCKER, "auto: " + host.why() + "; a Docker daemon answered at "
+                        + result.endpoint());
             }
             default:
                 throw new BackendUnavailableException("Unknown backend \"" + requested + "\" in " + source

@@ -1,5 +1,6 @@
 package dev.dbkata.testkit.docker;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import org.testcontainers.containers.wait.strategy.WaitStrategy;
 import org.testcontainers.containers.wait.strategy.WaitStrategyTarget;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * Builds the (not yet started) containers of each kind of node. Building one talks to no Docker
@@ -51,19 +53,20 @@ final class ContainerDefinitions {
     }
 
     /**
-     * A streaming replica. Its command replaces the image's own start-up (which would create an
-     * empty cluster) with a clone of the primary. PostgreSQL refuses to run as root, and the
-     * image's entrypoint only switches user for its own {@code postgres} command, so the container
-     * runs as {@code postgres} from the start.
+     * A streaming replica, from a data directory already cloned from its primary
+     * ({@link ReplicaClone}). The directory is copied into the container before it first starts, at
+     * {@link PostgresContainerPlan#REPLICA_DATA_DIRECTORY}, and {@code PGDATA} points there: the
+     * image's entrypoint, as root, gives the folder to {@code postgres}, finds a cluster there
+     * (so runs no {@code initdb} and no init scripts) and starts the server as {@code postgres}.
      *
-     * @param primaryPort the primary's port, which it listens on inside its container as well
-     * @param toJvm       how the container reaches this JVM's links
+     * @param dataDirectory the clone, on this machine
+     * @param toJvm         how the container reaches this JVM's links
      */
-    GenericContainer<?> replica(String replicaName, int hostPort, int primaryPort, Network network, HostRoute toJvm) {
+    GenericContainer<?> replica(String replicaName, int hostPort, Path dataDirectory, Network network, HostRoute toJvm) {
         GenericContainer<?> replica = postgres(replicaName, hostPort)
                 .withNetwork(network)
-                .withCommand(PostgresContainerPlan.replicaCommand(replicaName, hostPort, primaryPort))
-                .withCreateContainerCmdModifier(create -> create.withUser("postgres"));
+                .withEnv("PGDATA", PostgresContainerPlan.REPLICA_DATA_DIRECTORY)
+                .withCopyToContainer(MountableFile.forHostPath(dataDirectory), PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
         // Its WAL streams through a link in this JVM (see PostgresCluster), reached by this name.
         if (toJvm.gatewayAlias()) {
             replica.withExtraHost(toJvm.hostForServers(), "host-gateway");

@@ -56,6 +56,11 @@ final class ContainerServer extends ManagedServer {
         return port.port();
     }
 
+    /** The container's id once it has been created, or {@code null}. */
+    String containerId() {
+        return container.getContainerId();
+    }
+
     /** The first time creates the container (pulling the image if needed); later, starts the same one again. */
     @Override
     protected void launch() {

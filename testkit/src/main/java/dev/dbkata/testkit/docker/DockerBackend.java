@@ -1,5 +1,9 @@
 package dev.dbkata.testkit.docker;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -21,9 +25,10 @@ import org.testcontainers.containers.Network;
  * Servers in Docker containers from the stock {@code postgres} and {@code redis} images.
  *
  * <p>Unlike the embedded backend, a cluster cannot be cloned before anything runs: the image
- * creates its data directory inside the container. So the primary starts first, and each replica
- * then clones it over the topology's private network with {@code pg_basebackup}, all replicas at
- * once. Apart from that, the servers behave as the embedded ones do: same settings in
+ * creates its data directory inside the container. So the primary starts first; each replica's
+ * data directory is then a hot copy of it ({@link ReplicaClone}: {@code pg_backup_start}, the
+ * files through the Docker API, {@code pg_backup_stop}), and the replicas start all at once and
+ * stream from the primary over the topology's private network. Apart from that, the servers behave as the embedded ones do: same settings in
  * {@code postgresql.conf}, fixed ports on 127.0.0.1 (which each server also listens on inside its
  * container, so {@code inet_server_port()} tells them apart), same fault semantics.
  *
@@ -57,6 +62,8 @@ public final class DockerBackend implements Backend {
         // The topology holds a lease of its own while it is built, so the network is removed on
         // every path: with the last node to close, or right here if no node got that far.
         SharedResource<Network>.Lease building = network.lease();
+        // The replicas' clones, on this machine until their containers hold copies of them.
+        StagingFolders staging = new StagingFolders();
         try {
             ContainerServer primary = newNode(nodes, ClusterSpec.PRIMARY, ReadinessCheck.POSTGRES, network,
                     hostPort -> definitions.clusterPrimary(hostPort, spec, network.get()));
@@ -64,8 +71,11 @@ public final class DockerBackend implements Backend {
             List<ContainerServer> replicas = new ArrayList<>();
             for (String replicaName : spec.replicaNames()) {
                 replicas.add(newNode(nodes, replicaName, ReadinessCheck.POSTGRES, network,
-                        hostPort -> definitions.replica(replicaName, hostPort, primary.port(), network.get(),
-                                routeToThisJvm())));
+                        hostPort -> definitions.replica(replicaName, hostPort,
+                                ReplicaClone.clone(replicaName, primary.containerId(), primary.port(),
+                                        PostgresContainerPlan.replicaSettings(replicaName, hostPort, primary.port()),
+                                        staging.folder(replicaName)),
+                                network.get(), routeToThisJvm())));
             }
             startInParallel(replicas);
             return List.copyOf(nodes);
@@ -74,6 +84,7 @@ public final class DockerBackend implements Backend {
             throw e;
         } finally {
             building.close();
+            staging.close();
         }
     }
 
@@ -198,11 +209,31 @@ public final class DockerBackend implements Backend {
             throw new BackendUnavailableException("The docker backend was chosen, but Testcontainers found no usable"
                     + " Docker environment: " + e.getMessage() + ". Run without Docker: -Dkata.backend=embedded.", e);
         }
-        if (!LoopbackPorts.isLocalDaemon(dockerHost)) {
+        if (!LoopbackPorts.isLocalDaemon(dockerHost) && !LoopbackPorts.isDaemonBesideUs(daemonName(), hostName())) {
             throw new BackendUnavailableException("The docker backend publishes every server on 127.0.0.1 of the Docker"
                     + " host, but the Docker host here is " + dockerHost + ", not this machine (a remote daemon, or"
                     + " this JVM runs in a container). Use a local Docker daemon, or run without Docker: -Dkata.backend=embedded.");
         }
         daemonChecked = true;
+    }
+
+    private static String daemonName() {
+        try {
+            return DockerClientFactory.instance().getInfo().getName();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return null;
+            }
+        }
     }
 }

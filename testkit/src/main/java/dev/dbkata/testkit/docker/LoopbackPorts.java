@@ -53,4 +53,19 @@ final class LoopbackPorts {
         }
         return LOCAL_DOCKER_HOSTS.contains(host);
     }
+
+    /**
+     * Whether a daemon that Testcontainers reaches through a gateway address (it does so whenever
+     * this JVM looks containerised, by {@code /.dockerenv}) still runs beside this JVM: an engine
+     * started inside the same container, such as {@code podman system service} on a CI machine
+     * that is itself a container. Such a daemon reports this machine's host name, which a daemon
+     * on the container's host (a mounted socket) does not, and publishes ports on our loopback.
+     *
+     * @param daemonName the name the daemon reports ({@code docker info}'s {@code Name})
+     * @param ourName    this machine's host name
+     */
+    static boolean isDaemonBesideUs(String daemonName, String ourName) {
+        return daemonName != null && ourName != null && !ourName.isBlank()
+                && daemonName.trim().equalsIgnoreCase(ourName.trim());
+    }
 }

@@ -34,14 +34,11 @@ final class PostgresContainerPlan {
     static final String INIT_SCRIPT_PATH = "/docker-entrypoint-initdb.d/50-dbkata-settings.sh";
 
     /**
-     * A replica's data directory. It lives in the container's own filesystem rather than in the
-     * image's volume, so that it survives {@code docker stop}/{@code start} with the container and
-     * disappears with it.
+     * A replica's data directory, where its clone is copied before the container first starts. It
+     * lives in the container's own filesystem rather than in the image's volume, so that it
+     * survives {@code docker stop}/{@code start} with the container and disappears with it.
      */
     static final String REPLICA_DATA_DIRECTORY = "/tmp/pgdata";
-
-    /** How many times a replica asks the primary for a base backup, a second apart, before giving up. */
-    static final int BASE_BACKUP_ATTEMPTS = 60;
 
     private static final String HEREDOC_END = "DBKATA_SETTINGS_END";
 
@@ -104,50 +101,6 @@ final class PostgresContainerPlan {
                 + "echo 'host replication all all trust' >> \"$PGDATA/pg_hba.conf\"\n";
     }
 
-    /** The command of a replica container: its script, run by {@code sh} as the container's main process. */
-    static String[] replicaCommand(String replicaName, int port, int primaryPort) {
-        return new String[] {"sh", "-c", replicaScript(replicaName, port, primaryPort, REPLICA_DATA_DIRECTORY)};
-    }
-
-    /**
-     * A replica's main process: clone the primary once, then run PostgreSQL in the foreground.
-     *
-     * <p>Docker runs the same command again when a stopped or killed container is started, so the
-     * clone is guarded: it happens only while {@code dataDirectory/PG_VERSION} is missing. The
-     * backup is taken into a staging folder and renamed into place only once it is complete and
-     * configured, so a container killed half-way through cloning starts over instead of running
-     * a half-copied data directory. The primary may still be finishing its own start, or be out of
-     * WAL senders while several replicas clone at once, hence the bounded retry.
-     *
-     * @param port          the replica's own port
-     * @param primaryPort   the port to clone and then stream from
-     * @param dataDirectory where the data directory goes; tests point it at a temporary folder
-     */
-    static String replicaScript(String replicaName, int port, int primaryPort, String dataDirectory) {
-        return "set -eu\n"
-                + "data=" + shellQuote(dataDirectory) + "\n"
-                + "staging=\"$data.partial\"\n"
-                + "export PGCONNECT_TIMEOUT=2\n"
-                + "if [ ! -f \"$data/PG_VERSION\" ]; then\n"
-                + "  attempt=1\n"
-                + "  until rm -rf \"$staging\" && pg_basebackup -h " + PRIMARY_ALIAS + " -p " + primaryPort
-                + " -U postgres -D \"$staging\" -X stream --checkpoint=fast; do\n"
-                + "    if [ \"$attempt\" -ge " + BASE_BACKUP_ATTEMPTS + " ]; then\n"
-                + "      echo \"dbkata: no base backup from " + PRIMARY_ALIAS + " after $attempt attempts, giving up\" >&2\n"
-                + "      exit 1\n"
-                + "    fi\n"
-                + "    attempt=$((attempt + 1))\n"
-                + "    sleep 1\n"
-                + "  done\n"
-                + "  chmod 700 \"$staging\"\n"
-                + "  touch \"$staging/standby.signal\"\n"
-                + appendBlock("\"$staging/postgresql.conf\"", replicaSettings(replicaName, port, primaryPort))
-                + "  rm -rf \"$data\"\n"
-                + "  mv \"$staging\" \"$data\"\n"
-                + "fi\n"
-                + "exec postgres -D \"$data\"\n";
-    }
-
     /**
      * Shell that appends {@code lines} verbatim to {@code target}. The here-document's end
      * marker is quoted, so the shell expands nothing inside it: a value such as {@code $user} or
@@ -160,10 +113,5 @@ final class PostgresContainerPlan {
                     + " settings block early");
         }
         return "cat >> " + target + " <<'" + HEREDOC_END + "'\n" + body + HEREDOC_END + "\n";
-    }
-
-    /** Quotes a word for POSIX sh: single quotes, with each inner one closed, escaped and reopened. */
-    static String shellQuote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import dev.dbkata.testkit.backend.Backend;
 import dev.dbkata.testkit.backend.ClusterSpec;
+import dev.dbkata.testkit.backend.EmbeddedHost;
 import dev.dbkata.testkit.backend.Parallel;
 import dev.dbkata.testkit.backend.PortReservation;
 import dev.dbkata.testkit.backend.PostgresConfig;
@@ -77,6 +78,12 @@ public final class EmbeddedBackend implements Backend {
      * Lays out the data directories of one topology ({@code layout} gets a maker of named nodes),
      * then starts every node at once. On any failure, whatever was made is closed.
      */
+    /** Whether this backend's binaries run on this machine, and why (not): what {@code auto} decides by. */
+    public static EmbeddedHost host() {
+        return EmbeddedHost.assess(System.getProperty("os.name"), System.getProperty("os.arch"),
+                Platform.isRootOnLinux(), Platform::unshareWorks);
+    }
+
     private static List<ServerProcess> startPostgres(Consumer<Function<String, LocalPostgres>> layout) {
         RunDirectory run = RunDirectory.current();
         String topology = run.newTopologyId();

@@ -67,6 +67,11 @@ final class Platform {
         return List.of("unshare", "-U");
     }
 
+    /** Whether {@code unshare -U} runs a command as a user other than root here (asked once per JVM). */
+    static boolean unshareWorks() {
+        return UNSHARE_WORKS.get();
+    }
+
     private static boolean probeUnshare() {
         try {
             Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();

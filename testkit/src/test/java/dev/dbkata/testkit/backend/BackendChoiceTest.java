@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class BackendChoiceTest {
 
     private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger hostChecks = new AtomicInteger();
+
+    private static final EmbeddedHost LINUX = EmbeddedHost.assess("Linux", "amd64", false, () -> true);
+    private static final EmbeddedHost WINDOWS = EmbeddedHost.assess("Windows 11", "amd64", false, () -> true);
+
+    private Supplier<EmbeddedHost> host(EmbeddedHost host) {
+        return () -> {
+            hostChecks.incrementAndGet();
+            return host;
+        };
+    }
 
     private Supplier<DockerProbe.Result> docker(boolean available) {
         return () -> {
@@ -22,32 +33,91 @@ class BackendChoiceTest {
     }
 
     @Test
-    void autoTakesDockerWhenADaemonAnswers() {
-        BackendChoice choice = BackendChoice.decide(null, Map.of(), docker(true));
-
-        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.DOCKER);
-        assertThat(choice.reason()).contains("auto").contains("docker.sock");
-    }
-
-    @Test
-    void autoFallsBackToEmbeddedAndSaysWhy() {
-        BackendChoice choice = BackendChoice.decide("auto", Map.of(), docker(false));
+    void autoTakesEmbeddedOnLinuxEvenWhenADaemonAnswersAndNeverAsksIt() {
+        BackendChoice choice = BackendChoice.decide(null, Map.of(), host(LINUX), docker(true));
 
         assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.EMBEDDED);
-        assertThat(choice.reason()).contains("no such socket");
-    }
-
-    @Test
-    void explicitEmbeddedNeverProbes() {
-        BackendChoice choice = BackendChoice.decide("embedded", Map.of(), docker(true));
-
-        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.EMBEDDED);
+        assertThat(choice.reason()).contains("auto").contains("embedded binaries run on Linux x86-64")
+                .contains("-Dkata.backend=docker");
         assertThat(probes).hasValue(0);
     }
 
     @Test
+    void autoTakesEmbeddedOnMacArm() {
+        EmbeddedHost mac = EmbeddedHost.assess("Mac OS X", "aarch64", false, () -> false);
+        BackendChoice choice = BackendChoice.decide("auto", Map.of(), host(mac), docker(true));
+
+        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.EMBEDDED);
+        assertThat(choice.reason()).contains("macOS arm64");
+    }
+
+    @Test
+    void autoTakesDockerOnWindowsAndSaysWhy() {
+        BackendChoice choice = BackendChoice.decide("auto", Map.of(), host(WINDOWS), docker(true));
+
+        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.DOCKER);
+        assertThat(choice.reason()).contains("not Windows 11/amd64").contains("docker.sock");
+    }
+
+    @Test
+    void autoWithNeitherBackendFailsWithBothReasons() {
+        assertThatThrownBy(() -> BackendChoice.decide(null, Map.of(), host(WINDOWS), docker(false)))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("not Windows 11/amd64")
+                .hasMessageContaining("no such socket")
+                .hasMessageContaining("Start Docker");
+    }
+
+    @Test
+    void autoAsRootTakesEmbeddedOnlyWhenUnshareDropsRoot() {
+        EmbeddedHost rootWithUnshare = EmbeddedHost.assess("Linux", "x86_64", true, () -> true);
+        EmbeddedHost rootWithout = EmbeddedHost.assess("Linux", "x86_64", true, () -> false);
+
+        assertThat(BackendChoice.decide(null, Map.of(), host(rootWithUnshare), docker(true)).backend())
+                .isEqualTo(BackendChoice.Kind.EMBEDDED);
+        BackendChoice fallback = BackendChoice.decide(null, Map.of(), host(rootWithout), docker(true));
+        assertThat(fallback.backend()).isEqualTo(BackendChoice.Kind.DOCKER);
+        assertThat(fallback.reason()).contains("unshare -U");
+    }
+
+    @Test
+    void onlyUnixLikeSystemsOnKnownProcessorsRunTheEmbeddedBinaries() {
+        assertThat(EmbeddedHost.assess("Linux", "aarch64", false, () -> false).runs()).isTrue();
+        assertThat(EmbeddedHost.assess("Mac OS X", "x86_64", false, () -> false).runs()).isTrue();
+        assertThat(EmbeddedHost.assess("Linux", "ppc64le", false, () -> true).runs()).isFalse();
+        assertThat(EmbeddedHost.assess("FreeBSD", "amd64", false, () -> true).runs()).isFalse();
+        assertThat(EmbeddedHost.assess("Windows 10", "aarch64", false, () -> true).runs()).isFalse();
+    }
+
+    @Test
+    void unshareIsAskedOnlyAsRoot() {
+        AtomicInteger asked = new AtomicInteger();
+        EmbeddedHost.assess("Linux", "amd64", false, () -> asked.incrementAndGet() > 0);
+
+        assertThat(asked).hasValue(0);
+    }
+
+    @Test
+    void explicitEmbeddedNeverProbes() {
+        BackendChoice choice = BackendChoice.decide("embedded", Map.of(), host(LINUX), docker(true));
+
+        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.EMBEDDED);
+        assertThat(probes).hasValue(0);
+        assertThat(hostChecks).hasValue(0);
+    }
+
+    @Test
+    void explicitDockerIsTakenEvenWhereEmbeddedRuns() {
+        BackendChoice choice = BackendChoice.decide("docker", Map.of(), host(LINUX), docker(true));
+
+        assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.DOCKER);
+        assertThat(choice.reason()).contains("docker requested by -Dkata.backend");
+        assertThat(hostChecks).hasValue(0);
+    }
+
+    @Test
     void explicitDockerWithoutDaemonFailsLoudlyWithWhatToDo() {
-        assertThatThrownBy(() -> BackendChoice.decide("docker", Map.of(), docker(false)))
+        assertThatThrownBy(() -> BackendChoice.decide("docker", Map.of(), host(LINUX), docker(false)))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("no Docker daemon answered")
                 .hasMessageContaining("-Dkata.backend=embedded");
@@ -55,7 +125,7 @@ class BackendChoiceTest {
 
     @Test
     void systemPropertyBeatsEnvironment() {
-        BackendChoice choice = BackendChoice.decide("embedded", Map.of("KATA_BACKEND", "docker"), docker(true));
+        BackendChoice choice = BackendChoice.decide("embedded", Map.of("KATA_BACKEND", "docker"), host(LINUX), docker(true));
 
         assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.EMBEDDED);
         assertThat(choice.reason()).contains("-Dkata.backend");
@@ -63,7 +133,7 @@ class BackendChoiceTest {
 
     @Test
     void environmentIsReadWhenNoProperty() {
-        BackendChoice choice = BackendChoice.decide("  ", Map.of("KATA_BACKEND", "Docker"), docker(true));
+        BackendChoice choice = BackendChoice.decide("  ", Map.of("KATA_BACKEND", "Docker"), host(LINUX), docker(true));
 
         assertThat(choice.backend()).isEqualTo(BackendChoice.Kind.DOCKER);
         assertThat(choice.reason()).contains("KATA_BACKEND");
@@ -71,7 +141,7 @@ class BackendChoiceTest {
 
     @Test
     void unknownValueIsRejected() {
-        assertThatThrownBy(() -> BackendChoice.decide("podman", Map.of(), docker(true)))
+        assertThatThrownBy(() -> BackendChoice.decide("podman", Map.of(), host(LINUX), docker(true)))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("Unknown backend \"podman\"")
                 .hasMessageContaining("auto, embedded or docker");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,28 +54,26 @@ class ContainerDefinitionsTest {
     }
 
     @Test
-    @DisplayName("a replica: runs its clone-then-serve script as user postgres, on the cluster network, on its own port")
+    @DisplayName("a replica: its clone copied in before start as PGDATA, the image's own start-up, on the cluster network, on its own port")
     void replica() {
-        GenericContainer<?> replica = definitions.replica("replica2", 25_002, 25_001, network,
+        GenericContainer<?> replica = definitions.replica("replica2", 25_002, Path.of("/tmp/clone-of-primary"), network,
                 HostRoute.forContainers(List.of("Podman Engine")));
 
         assertThat(replica.getPortBindings()).containsExactly("127.0.0.1:25002:25002/tcp");
         assertThat(replica.getNetwork()).isSameAs(network);
         assertThat(replica.getNetworkAliases()).doesNotContain("primary");
-        assertThat(replica.getCommandParts())
-                .containsExactly(PostgresContainerPlan.replicaCommand("replica2", 25_002, 25_001));
-        assertThat(replica.getCommandParts()[2])
-                .contains("pg_basebackup -h primary -p 25001 ")
-                .contains("\nport = 25002\n");
+        assertThat(replica.getEnvMap()).containsEntry("PGDATA", PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
+        assertThat(replica.getCommandParts()).as("the image's own postgres command").isEmpty();
+        assertThat(List.<Object>copyOf(copiesOf(replica).values())).contains(PostgresContainerPlan.REPLICA_DATA_DIRECTORY);
         assertThat(replica.getLabels()).containsEntry(ContainerDefinitions.NODE_LABEL, "replica2");
-        assertThat(usersSetBy(replica)).containsExactly("postgres");
+        assertThat(usersSetBy(replica)).as("the entrypoint starts as root and hands the folder to postgres").isEmpty();
         assertThat(replica.getExtraHosts()).as("Podman names the host itself").isEmpty();
     }
 
     @Test
     @DisplayName("a replica on Docker Engine gets host.docker.internal as the host gateway, to reach its replication link")
     void replicaReachesTheJvmOnDocker() {
-        GenericContainer<?> replica = definitions.replica("replica1", 25_002, 25_001, network,
+        GenericContainer<?> replica = definitions.replica("replica1", 25_002, Path.of("/tmp/clone-of-primary"), network,
                 HostRoute.forContainers(List.of("Engine", "containerd", "runc")));
 
         assertThat(replica.getExtraHosts()).containsExactly("host.docker.internal:host-gateway");
@@ -128,16 +127,19 @@ class ContainerDefinitionsTest {
      * {@code withCopyToContainer} was given behind a package-private getter, hence the reflection;
      * should that getter go, this fails here rather than passing without looking.
      */
-    private static String initScriptOf(GenericContainer<?> container) {
-        Map<?, ?> copies;
+    /** What goes into the container before it starts: content to the path inside. */
+    private static Map<?, ?> copiesOf(GenericContainer<?> container) {
         try {
             Method getter = GenericContainer.class.getDeclaredMethod("getCopyToTransferableContainerPathMap");
             getter.setAccessible(true);
-            copies = (Map<?, ?>) getter.invoke(container);
+            return (Map<?, ?>) getter.invoke(container);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("Testcontainers no longer shows what is copied into a container", e);
         }
-        return copies.entrySet().stream()
+    }
+
+    private static String initScriptOf(GenericContainer<?> container) {
+        return copiesOf(container).entrySet().stream()
                 .filter(entry -> PostgresContainerPlan.INIT_SCRIPT_PATH.equals(entry.getValue()))
                 .map(entry -> new String(((Transferable) entry.getKey()).getBytes(), StandardCharsets.UTF_8))
                 .findFirst()

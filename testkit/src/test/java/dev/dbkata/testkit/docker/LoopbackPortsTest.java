@@ -46,4 +46,14 @@ class LoopbackPortsTest {
         assertThat(LoopbackPorts.isLocalDaemon(dockerHost)).isFalse();
         assertThat(LoopbackPorts.isLocalDaemon(null)).isFalse();
     }
+
+    @Test
+    @DisplayName("a daemon seen through a gateway is still beside us when it reports our host name")
+    void daemonBesideUs() {
+        assertThat(LoopbackPorts.isDaemonBesideUs("vm", "vm")).isTrue();
+        assertThat(LoopbackPorts.isDaemonBesideUs("VM ", "vm")).isTrue();
+        assertThat(LoopbackPorts.isDaemonBesideUs("docker-desktop", "3f2a9c1b7d4e")).isFalse();
+        assertThat(LoopbackPorts.isDaemonBesideUs(null, "vm")).isFalse();
+        assertThat(LoopbackPorts.isDaemonBesideUs("", "")).isFalse();
+    }
 }

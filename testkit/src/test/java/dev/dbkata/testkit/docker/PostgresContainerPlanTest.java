@@ -150,138 +150,6 @@ class PostgresContainerPlanTest {
         }
     }
 
-    @Nested
-    @DisplayName("the replica's script")
-    class ReplicaScript {
-
-        @TempDir
-        Path work;
-
-        private Path stubs;
-        private Path calls;
-        private Path data;
-
-        @BeforeEach
-        void stubCommands() throws IOException {
-            assumeShell();
-            stubs = Files.createDirectories(work.resolve("bin"));
-            calls = Files.createDirectories(work.resolve("calls"));
-            // A space and a quote in the path prove the script quotes it.
-            data = work.resolve("pg data's");
-            // Stands in for pg_basebackup: fails the first $FAIL_TIMES calls, then writes a
-            // minimal data directory (with the primary's settings, port included, as the real copy has).
-            stub("pg_basebackup", ""
-                    + "echo \"$*\" >> \"$CALLS/pg_basebackup\"\n"
-                    + "if [ $(($(wc -l < \"$CALLS/pg_basebackup\"))) -le \"${FAIL_TIMES:-0}\" ]; then\n"
-                    + "  echo 'pg_basebackup: error: could not translate host name \"primary\"' >&2; exit 1\n"
-                    + "fi\n"
-                    + "while [ $# -gt 0 ]; do if [ \"$1\" = -D ]; then target=$2; fi; shift; done\n"
-                    + "mkdir \"$target\"\n"
-                    + "echo 17 > \"$target/PG_VERSION\"\n"
-                    + "printf \"synchronous_standby_names = 'FIRST 1 (replica1)'\\nport = " + PRIMARY_PORT + "\\n\""
-                    + " > \"$target/postgresql.conf\"\n");
-            stub("postgres", "echo \"$*\" >> \"$CALLS/postgres\"\n");
-            stub("sleep", "echo \"$*\" >> \"$CALLS/sleep\"\n");
-        }
-
-        private void stub(String name, String body) throws IOException {
-            writeStub(stubs, name, body);
-        }
-
-        private Shell.Result run(int failTimes) throws Exception {
-            String script = PostgresContainerPlan.replicaScript("replica2", REPLICA_PORT, PRIMARY_PORT, data.toString());
-            return Shell.run(List.of("sh", "-c", script), Map.of(
-                    "PATH", stubs + ":/usr/bin:/bin",
-                    "CALLS", calls.toString(),
-                    "FAIL_TIMES", Integer.toString(failTimes)));
-        }
-
-        private List<String> callsOf(String command) throws IOException {
-            Path log = calls.resolve(command);
-            return Files.exists(log) ? Files.readAllLines(log) : List.of();
-        }
-
-        @Test
-        @DisplayName("is valid sh")
-        void syntax() throws Exception {
-            assertThat(Shell.run(List.of("sh", "-n", "-c", PostgresContainerPlan.replicaCommand("replica1", REPLICA_PORT, PRIMARY_PORT)[2]),
-                    Map.of()).exitCode()).isZero();
-        }
-
-        @Test
-        @DisplayName("clones the primary once, configures a standby, then runs PostgreSQL on the clone")
-        void firstStart() throws Exception {
-            Shell.Result result = run(0);
-
-            assertThat(result.exitCode()).as(result.output()).isZero();
-            assertThat(callsOf("pg_basebackup")).containsExactly(
-                    "-h primary -p 25001 -U postgres -D " + data + ".partial -X stream --checkpoint=fast");
-            assertThat(data.resolve("standby.signal")).exists();
-            assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-            // Appended after what was copied from the primary, so that these lines win.
-            assertThat(Files.readString(data.resolve("postgresql.conf"))).isEqualTo(
-                    "synchronous_standby_names = 'FIRST 1 (replica1)'\n"
-                            + "port = 25001\n"
-                            + "primary_conninfo = 'host=primary port=25001 user=postgres application_name=replica2 connect_timeout=2'\n"
-                            + "synchronous_standby_names = ''\n"
-                            + "port = 25002\n");
-            assertThat(Path.of(data + ".partial")).doesNotExist();
-            assertThat(callsOf("postgres")).containsExactly("-D " + data);
-        }
-
-        @Test
-        @DisplayName("run again on the same filesystem (a restarted container), only starts PostgreSQL")
-        void restart() throws Exception {
-            run(0);
-            String configAfterFirstStart = Files.readString(data.resolve("postgresql.conf"));
-
-            Shell.Result again = run(0);
-
-            assertThat(again.exitCode()).as(again.output()).isZero();
-            assertThat(callsOf("pg_basebackup")).hasSize(1);
-            assertThat(Files.readString(data.resolve("postgresql.conf"))).isEqualTo(configAfterFirstStart);
-            assertThat(callsOf("postgres")).containsExactly("-D " + data, "-D " + data);
-        }
-
-        @Test
-        @DisplayName("a clone interrupted half-way is thrown away and taken again")
-        void interruptedClone() throws Exception {
-            Path staging = Files.createDirectories(Path.of(data + ".partial"));
-            Files.writeString(staging.resolve("PG_VERSION"), "17\n");
-            Files.writeString(staging.resolve("half-copied"), "");
-
-            Shell.Result result = run(0);
-
-            assertThat(result.exitCode()).as(result.output()).isZero();
-            assertThat(callsOf("pg_basebackup")).hasSize(1);
-            assertThat(data.resolve("half-copied")).doesNotExist();
-            assertThat(data.resolve("standby.signal")).exists();
-        }
-
-        @Test
-        @DisplayName("retries while the primary does not answer yet")
-        void retries() throws Exception {
-            Shell.Result result = run(2);
-
-            assertThat(result.exitCode()).as(result.output()).isZero();
-            assertThat(callsOf("pg_basebackup")).hasSize(3);
-            assertThat(callsOf("sleep")).containsExactly("1", "1");
-            assertThat(data.resolve("standby.signal")).exists();
-        }
-
-        @Test
-        @DisplayName("gives up after a bounded number of attempts, without starting PostgreSQL")
-        void givesUp() throws Exception {
-            Shell.Result result = run(Integer.MAX_VALUE);
-
-            assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.output()).contains("giving up");
-            assertThat(callsOf("pg_basebackup")).hasSize(PostgresContainerPlan.BASE_BACKUP_ATTEMPTS);
-            assertThat(callsOf("postgres")).isEmpty();
-            assertThat(data).doesNotExist();
-        }
-    }
-
     /**
      * What {@code inet_server_port()} answers on each node comes from these files, so each must
      * end up with its own port, the replica despite the primary's port line in its copy.
@@ -295,7 +163,7 @@ class PostgresContainerPlanTest {
 
         @Test
         @DisplayName("primary, standalone server and replica each end up with their own port line,"
-                + " and the replica clones from the primary's port")
+                + " and the replica streams from the primary's port")
         void eachServerItsOwnPort() throws Exception {
             assumeShell();
             Path primaryData = initialisedDataDirectory("primary",
@@ -308,25 +176,8 @@ class PostgresContainerPlanTest {
             assertThat(lastPortLine(Files.readString(standaloneData.resolve("postgresql.conf"))))
                     .isEqualTo("port = 25003");
 
-            // The replica's pg_basebackup copies the primary's postgresql.conf as it is.
-            Path stubs = Files.createDirectories(work.resolve("bin"));
-            Path calls = work.resolve("pg_basebackup.calls");
-            writeStub(stubs, "pg_basebackup", ""
-                    + "echo \"$*\" >> \"$CALLS\"\n"
-                    + "while [ $# -gt 0 ]; do if [ \"$1\" = -D ]; then target=$2; fi; shift; done\n"
-                    + "mkdir \"$target\"\n"
-                    + "echo 17 > \"$target/PG_VERSION\"\n"
-                    + "cp \"$PRIMARY_DATA/postgresql.conf\" \"$target/postgresql.conf\"\n");
-            writeStub(stubs, "postgres", "");
-            Path replicaData = work.resolve("replica1");
-            Shell.Result result = Shell.run(List.of("sh", "-c",
-                    PostgresContainerPlan.replicaScript("replica1", REPLICA_PORT, PRIMARY_PORT, replicaData.toString())),
-                    Map.of("PATH", stubs + ":/usr/bin:/bin", "CALLS", calls.toString(),
-                            "PRIMARY_DATA", primaryData.toString()));
-
-            assertThat(result.exitCode()).as(result.output()).isZero();
-            assertThat(Files.readString(calls)).startsWith("-h primary -p 25001 ");
-            String replicaConf = Files.readString(replicaData.resolve("postgresql.conf"));
+            // The replica's clone copies the primary's postgresql.conf as it is, then appends its own lines.
+            String replicaConf = primaryConf + PostgresContainerPlan.replicaSettings("replica1", REPLICA_PORT, PRIMARY_PORT);
             assertThat(replicaConf).startsWith(primaryConf);
             String addedByReplica = replicaConf.substring(primaryConf.length());
             assertThat(addedByReplica).contains("primary_conninfo = 'host=primary port=25001 ");
@@ -346,28 +197,6 @@ class PostgresContainerPlanTest {
             assertThat(result.exitCode()).as(result.output()).isZero();
             return pgdata;
         }
-    }
-
-    @Test
-    @DisplayName("a replica container's command is its script, run by sh, on /tmp/pgdata")
-    void replicaCommand() {
-        String[] command = PostgresContainerPlan.replicaCommand("replica1", REPLICA_PORT, PRIMARY_PORT);
-
-        assertThat(command).hasSize(3);
-        assertThat(command[0]).isEqualTo("sh");
-        assertThat(command[1]).isEqualTo("-c");
-        assertThat(command[2])
-                .contains("data='/tmp/pgdata'\n")
-                .contains("if [ ! -f \"$data/PG_VERSION\" ]; then")
-                .contains("application_name=replica1")
-                .contains("pg_basebackup -h primary -p 25001 ")
-                .endsWith("exec postgres -D \"$data\"\n");
-    }
-
-    @Test
-    @DisplayName("shell quoting survives single quotes")
-    void shellQuote() {
-        assertThat(PostgresContainerPlan.shellQuote("it's")).isEqualTo("'it'\\''s'");
     }
 
     /** The last line that sets {@code port}, which is the one PostgreSQL goes by; null if none does. */

@@ -1,5 +1,6 @@
 package dev.dbkata.grader.runner;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
 import java.io.BufferedReader;
@@ -9,11 +10,14 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -31,8 +35,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * first the tests it found ({@code discovered}), then each result ({@code finished}), then
  * {@code done}. The grader reads the log; a log without {@code done} means the JVM ended early.
  *
- * <p>Arguments: the compiled test classes and the limit per test in seconds; standard input
- * carries the grader's secret for the event log.
+ * <p>Arguments: the compiled test classes, the limit per test in seconds and, optionally, the
+ * test classes to run (comma-separated; their nested classes run with them) instead of every test
+ * class found; standard input carries the grader's secret for the event log.
  * Tests run in a thread of their own ({@code SEPARATE_THREAD}), so a test that loops forever is
  * failed at its limit and the others still run.
  */
@@ -42,8 +47,9 @@ public final class ExerciseRunner {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: ExerciseRunner TEST-CLASSES SECONDS-PER-TEST (and the grader's secret on stdin)");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: ExerciseRunner TEST-CLASSES SECONDS-PER-TEST [CLASS,CLASS...]"
+                    + " (and the grader's secret on stdin)");
             System.exit(2);
         }
         // Read before any test code runs, and kept only here: the secret that marks real events.
@@ -57,14 +63,23 @@ public final class ExerciseRunner {
         // The grader is this JVM's parent: if it goes (Ctrl-C, kill -9), there is nobody to report
         // to, so stop too; the shutdown hooks still stop the database servers.
         ProcessHandle.current().parent().ifPresent(grader -> grader.onExit().thenRun(() -> System.exit(3)));
-        int code = run(log, Path.of(args[0]), Integer.parseInt(args[1]));
+        List<String> only = args.length == 3 ? Arrays.stream(args[2].split(",")).filter(c -> !c.isBlank()).toList()
+                : List.of();
+        int code = run(log, Path.of(args[0]), Integer.parseInt(args[1]), only);
         // Exits even when a timed-out test's thread is still spinning; shutdown hooks stop servers.
         System.exit(code);
     }
 
     static int run(EventLog log, Path testClasses, int secondsPerTest) {
+        return run(log, testClasses, secondsPerTest, List.of());
+    }
+
+    /** @param only the test classes to run (with their nested classes); empty: every test class found */
+    static int run(EventLog log, Path testClasses, int secondsPerTest, List<String> only) {
+        List<? extends DiscoverySelector> selectors = only.isEmpty() ? selectClasspathRoots(Set.of(testClasses))
+                : only.stream().map(name -> selectClass(name)).toList();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClasspathRoots(Set.of(testClasses)))
+                .selectors(selectors)
                 .configurationParameters(Map.of(
                         "junit.jupiter.execution.timeout.default", secondsPerTest + " s",
                         "junit.jupiter.execution.timeout.mode", "enabled",
