@@ -35,6 +35,12 @@ import redis.clients.jedis.Jedis;
  *   <li>a server that keeps its local copies after its subscription broke: the messages sent while
  *       it was not listening are lost, so when it subscribes again it must drop (or revalidate)
  *       them (the test cuts one server's connections to Redis while another server updates);</li>
+ *   <li>a subscriber that never notices a silent connection (a half-open link: no reset, no data;
+ *       Jedis reads a subscribed connection without a timeout): it keeps serving a copy whose
+ *       invalidation never arrives. PING it every heartbeat and give up on it after twice that
+ *       without an answer (the test blackholes one server's link to Redis);</li>
+ *   <li>a server that drops its copies when it notices the break but caches again while it is
+ *       not listening: the next update it misses leaves it serving that copy;</li>
  *   <li>a constructor that returns before its subscription is confirmed (caught when Redis has not
  *       yet counted the subscription as the constructor returns, which is likely, not certain).</li>
  * </ul>
@@ -164,6 +170,42 @@ class TwoLevelCacheTest {
                             + " subscription comes back, drop (or revalidate) every local copy, since any of them may"
                             + " have missed its message (localTtl is 60 s here)", Duration.ofSeconds(5),
                     () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+        }
+    }
+
+    @Test
+    @DisplayName("a server whose subscription went silent (a half-open connection) notices it within seconds, and serves no local copy while it is not listening")
+    void silentSubscriptionIsNoticed(PostgresNode postgres, RedisNode redis) {
+        int newerPrice = NEW_PRICE + 1;
+        CacheSettings settings = Catalog.SETTINGS.withLocalTtl(Duration.ofSeconds(60)).withHeartbeat(Duration.ofMillis(250));
+        // The reader reaches Redis through the node's link; the writer goes around it.
+        try (TwoLevelProductRepository reader = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                Catalog.uri(redis), settings);
+             TwoLevelProductRepository writer = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                     java.net.URI.create(redis.directUri()), settings)) {
+            assertThat(reader.findById(ID)).contains(Catalog.original(ID));
+
+            // Nothing moves on the link any more, and nothing tells either end: no reset, no close.
+            // Redis still counts the reader as subscribed and sends the writer's message into the void.
+            redis.link().blackhole();
+            try {
+                assertThat(writer.updatePrice(ID, NEW_PRICE)).isTrue();
+                Waits.until("the reader to stop serving its old copy of product " + ID + ". Its connection to Redis"
+                                + " went silent (no reset, no data), so the invalidation never reached it, and a"
+                                + " subscribed connection has no read timeout: PING it every heartbeat (250 ms here,"
+                                + " JedisPubSub.ping) and, when nothing comes back for twice that, close it, drop the"
+                                + " local copies and subscribe again (localTtl is 60 s here)", Duration.ofSeconds(5),
+                        () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+
+                // Still cut off: whatever it would keep now could miss its message too.
+                assertThat(writer.updatePrice(ID, newerPrice)).isTrue();
+                Waits.until("the reader, still cut off from its invalidations, to show the price changed meanwhile:"
+                                + " while it is not subscribed, it must not keep local copies (read through to the"
+                                + " shared level)", Duration.ofSeconds(3),
+                        () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(newerPrice)));
+            } finally {
+                redis.link().heal();
+            }
         }
     }
 
