@@ -8,6 +8,8 @@ package dev.dbkata.caching;
  */
 public class LoadShedException extends DatabaseException {
 
+    private static final long serialVersionUID = 1L;
+
     public LoadShedException(String message) {
         super(message, null);
     }

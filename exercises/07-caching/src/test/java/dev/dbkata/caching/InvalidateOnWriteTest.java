@@ -3,6 +3,7 @@ package dev.dbkata.caching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
@@ -135,7 +136,7 @@ class InvalidateOnWriteTest {
                 assertThat(cached == null || ProductCodec.decode(cached).priceCents() == NEW_PRICE)
                         .as("a reader loaded price %d before the update and stored it after the invalidation:"
                                 + " Redis holds %s although PostgreSQL has %d. Store a loaded row only if no update"
-                                + " happened since the load (a lease the update revokes, or a version check)",
+                                + " happened since the load (a lease the update revokes, or a version counter in a key of its own that the update increments: a version stored in the value is deleted with it)",
                                 OLD_PRICE, cached, NEW_PRICE)
                         .isTrue();
             }
@@ -232,7 +233,7 @@ class InvalidateOnWriteTest {
             }
 
             @Override
-            public void close() throws Exception {
+            public void close() throws SQLException {
                 holder.close();
             }
         }
