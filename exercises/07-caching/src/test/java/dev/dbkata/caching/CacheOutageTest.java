@@ -234,9 +234,10 @@ class CacheOutageTest {
                     .isPositive();
             Waits.until("the readers beyond fallbackConcurrency to give up with a LoadShedException while the"
                     + " database is busy (wait at most redisTimeout, 200 ms here, for a turn: a queue that"
-                    + " waits as long as it takes holds every request thread of the server)",
-                    Duration.ofSeconds(3), () -> calls.stream().filter(Future::isDone).count()
-                            >= readers - readsWaitingForTheTable(postgres));
+                    + " waits as long as it takes holds every request thread of the server; 'last seen' counts"
+                    + " the readers still queued)", Duration.ofSeconds(3),
+                    () -> readers - readsWaitingForTheTable(postgres) - calls.stream().filter(Future::isDone).count(),
+                    stillQueued -> stillQueued <= 0);
 
             locker.commit();
             List<Object> outcomes = Callers.outcomes(calls, Duration.ofSeconds(5));
