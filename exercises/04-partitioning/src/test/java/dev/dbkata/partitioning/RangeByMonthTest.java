@@ -48,7 +48,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       find them missing;</li>
  *   <li>one that lets the application insert while it moves them: a row of the new month that
  *       reaches the default in the meantime makes the attach fail;</li>
- *   <li>a partition key or layout that makes a one-month query read more than its month.</li>
+ *   <li>a partition key or layout that makes a one-month query read more than its month;</li>
+ *   <li>"does the month exist?" asked before taking the lock that serialises creation: two
+ *       processes creating the same month both see it missing, and the second one's CREATE fails
+ *       once the first commits (the test holds the first in the middle of its creation and starts
+ *       the second meanwhile).</li>
  * </ul>
  */
 @Task(id = "range-by-month", title = "Range partitions by month", points = 3)
@@ -214,6 +218,57 @@ class RangeByMonthTest {
         assertThat(Catalog.homeOfEachRow(node, "events"))
                 .as("the March stray (1) and the March event inserted while it moved (2) should both be in events_2026_03")
                 .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "events_2026_03", 2L, "events_2026_03"));
+    }
+
+    @Test
+    @DisplayName("two processes creating the same month at once both succeed: the existence check comes after the lock")
+    void twoProcessesCreateTheSameMonth(PostgresNode node, TestThreads threads) throws Exception {
+        withMonths(new MonthlyEventTable(node.dataSource()), JANUARY, FEBRUARY);
+        insertAt(node, 1, "2026-03-02T00:00:00Z", MonthlyEventTable.DEFAULT_PARTITION);
+        // Two application servers start at once and both keep March ready. The first is held while
+        // it moves March's stray out of the default (the month is created but not committed); the
+        // second starts then, and the test lets the first go on only once the second has asked
+        // whatever it asks and waits for a lock (or has finished).
+        MonthlyEventTable first = new MonthlyEventTable(node.dataSource());
+        MonthlyEventTable second = new MonthlyEventTable(node.dataSource());
+        List<CompletableFuture<Void>> seconds = new ArrayList<>();
+        try (AdvisoryGate outOfDefault = AdvisoryGate.closed(node, 64).before("DELETE", MonthlyEventTable.DEFAULT_PARTITION)) {
+            CompletableFuture<Void> ensuring = threads.run(() -> first.ensurePartitions(MARCH, MARCH));
+            AdvisoryGate.walk(threads, ensuring, "the first ensurePartitions(Mar..Mar)",
+                    Map.of("taking a row out of " + MonthlyEventTable.DEFAULT_PARTITION, outOfDefault),
+                    step -> {
+                        CompletableFuture<Void> other = threads.run(() -> second.ensurePartitions(MARCH, MARCH));
+                        seconds.add(other);
+                        Waits.until("the second ensurePartitions(Mar..Mar) to finish or to wait for a lock",
+                                Duration.ofSeconds(8), () -> other.isDone() || someoneElseWaits(node, 64));
+                    });
+            ensuring.get(20, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> other : seconds) {
+                try {
+                    other.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new AssertionError("two processes created March at the same time and the second failed: "
+                            + e.getCause().getMessage() + ". It asked \"does events_2026_03 exist?\" before it held the"
+                            + " lock that serialises creation, saw no (the first had not committed), then waited and"
+                            + " created it again. Take the lock first, then look: the answer you act on must be the"
+                            + " one given under the lock", e);
+                }
+            }
+        }
+
+        assertThat(Catalog.partitionsOf(node, "events"))
+                .as("partitions of events after two processes ensured March at once")
+                .containsExactly("events_2026_01", "events_2026_02", "events_2026_03", MonthlyEventTable.DEFAULT_PARTITION);
+        assertThat(Catalog.homeOfEachRow(node, "events"))
+                .as("the March stray should be in events_2026_03")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "events_2026_03"));
+    }
+
+    /** Whether a session waits for a lock other than the test's gate {@code gateKey}. */
+    private static boolean someoneElseWaits(PostgresNode node, int gateKey) {
+        return node.queryValue("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted"
+                + " AND NOT (locktype = 'advisory' AND classid = 0 AND objid = ? AND objsubid = 1)", Boolean.class,
+                (long) gateKey);
     }
 
     private static MonthlyEventTable withMonths(MonthlyEventTable events, YearMonth from, YearMonth to) {

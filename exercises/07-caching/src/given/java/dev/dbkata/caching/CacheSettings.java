@@ -20,6 +20,12 @@ import java.util.Objects;
  * @param failuresToOpen how many Redis failures in a row make the repository stop asking Redis
  * @param openFor        how long it then leaves Redis alone before trying it again
  * @param localTtl       two-level cache only: the longest a copy may live in the in-process cache
+ * @param fallbackConcurrency how many reads one repository may send to PostgreSQL at once while
+ *                       Redis is unavailable; a read that finds them all taken waits at most
+ *                       {@code redisTimeout} for one, then fails with {@link LoadShedException}
+ * @param heartbeat      two-level cache only: how often the subscriber PINGs Redis on its
+ *                       subscribed connection; a subscription that has heard nothing (not even
+ *                       the PONG) for twice this long is treated as broken
  */
 public record CacheSettings(
         Duration ttl,
@@ -29,7 +35,9 @@ public record CacheSettings(
         Duration redisTimeout,
         int failuresToOpen,
         Duration openFor,
-        Duration localTtl) {
+        Duration localTtl,
+        int fallbackConcurrency,
+        Duration heartbeat) {
 
     public CacheSettings {
         requirePositive(ttl, "ttl");
@@ -45,32 +53,55 @@ public record CacheSettings(
         }
         requirePositive(openFor, "openFor");
         requirePositive(localTtl, "localTtl");
+        if (fallbackConcurrency < 1) {
+            throw new IllegalArgumentException("fallbackConcurrency must be at least 1: " + fallbackConcurrency);
+        }
+        requirePositive(heartbeat, "heartbeat");
     }
 
-    /** Ten minutes plus up to two of jitter; absences for 30 s; short Redis timeouts. */
+    /**
+     * Ten minutes plus up to two of jitter; absences for 30 s; short Redis timeouts; eight fallback
+     * reads at once; a heartbeat every second.
+     */
     public static CacheSettings defaults() {
         return new CacheSettings(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), Duration.ofMillis(250), 3, Duration.ofSeconds(1), Duration.ofMinutes(1));
+                Duration.ofSeconds(2), Duration.ofMillis(250), 3, Duration.ofSeconds(1), Duration.ofMinutes(1), 8,
+                Duration.ofSeconds(1));
     }
 
     public CacheSettings withTtl(Duration ttl, Duration ttlJitter) {
-        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl);
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
     }
 
     public CacheSettings withNegativeTtl(Duration negativeTtl) {
-        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl);
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
     }
 
     public CacheSettings withLockTtl(Duration lockTtl) {
-        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl);
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
     }
 
     public CacheSettings withBreaker(Duration redisTimeout, int failuresToOpen, Duration openFor) {
-        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl);
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
     }
 
     public CacheSettings withLocalTtl(Duration localTtl) {
-        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl);
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
+    }
+
+    public CacheSettings withFallbackConcurrency(int fallbackConcurrency) {
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
+    }
+
+    public CacheSettings withHeartbeat(Duration heartbeat) {
+        return new CacheSettings(ttl, ttlJitter, negativeTtl, lockTtl, redisTimeout, failuresToOpen, openFor, localTtl,
+                fallbackConcurrency, heartbeat);
     }
 
     private static void requirePositive(Duration value, String name) {

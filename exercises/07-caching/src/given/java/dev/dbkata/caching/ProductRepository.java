@@ -10,6 +10,8 @@ public interface ProductRepository extends AutoCloseable {
      *
      * @return empty when there is no such product
      * @throws DatabaseException only when the database itself fails, never because of the cache
+     * @throws LoadShedException while the cache is unavailable and the database already answers
+     *         as many reads from this repository as {@link CacheSettings#fallbackConcurrency()}
      */
     Optional<Product> findById(long id);
 

@@ -29,7 +29,12 @@ import java.util.Optional;
  *       PostgreSQL; no Redis command waits longer than {@link CacheSettings#redisTimeout()}, and
  *       after {@link CacheSettings#failuresToOpen()} failures in a row Redis is skipped for
  *       {@link CacheSettings#openFor()}. When Redis is back, it is used again, but a copy that an
- *       update could not invalidate while Redis was away is never served.</li>
+ *       update could not invalidate while Redis was away is never served. While Redis is
+ *       unavailable, at most {@link CacheSettings#fallbackConcurrency()} reads of one instance
+ *       run on PostgreSQL at once: a read that finds them all busy waits at most
+ *       {@link CacheSettings#redisTimeout()} for its turn, then throws {@link LoadShedException}
+ *       (a cache that is usually hit hides most of the reads from the database: all of them at
+ *       once would overwhelm it).</li>
  * </ul>
  *
  * <p>Thread-safe: many threads call one instance at once. {@link #updatePrice} never waits for a

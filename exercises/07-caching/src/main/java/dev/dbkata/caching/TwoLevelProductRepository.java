@@ -18,7 +18,12 @@ import java.util.Optional;
  *       every other instance within a moment (the time a pub/sub message takes), not after
  *       {@code localTtl};</li>
  *   <li>the constructor returns only once this instance is subscribed, so that no announcement
- *       made after it returns is missed.</li>
+ *       made after it returns is missed;</li>
+ *   <li>messages sent while an instance is not subscribed are lost (pub/sub keeps nothing), so an
+ *       instance whose subscription broke (Redis restarted, the connection reset, or a connection
+ *       that went silent: PING it every {@link CacheSettings#heartbeat()} and give up on it after
+ *       twice that without an answer) serves no local copy from before the break, and keeps
+ *       none while it is not listening.</li>
  * </ul>
  * Thread-safe. Reads and writes below the local cache keep every rule of
  * {@link CachedProductRepository}.

@@ -2,12 +2,16 @@ package dev.dbkata.caching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.RedisNode;
@@ -19,13 +23,14 @@ import dev.dbkata.testkit.WithRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Task cache-outage: with Redis frozen or down the repository keeps working from PostgreSQL,
  * quickly, and when Redis returns it is used again without serving anything stale.
  *
  * <p>Settings here: each Redis command gives up after 200 ms; 3 failures in a row open the circuit
- * breaker for 500 ms.
+ * breaker for 500 ms; at most 3 reads at once go to PostgreSQL instead (fallbackConcurrency).
  *
  * <p>Rejects:
  * <ul>
@@ -38,7 +43,13 @@ import org.junit.jupiter.api.Test;
  *   <li>forgetting an invalidation that failed during the outage: after it, Redis serves the
  *       price from before the update;</li>
  *   <li>sending that invalidation to the hung server anyway and counting on it: a server killed
- *       while frozen never runs it, and comes back from its snapshot with the old price.</li>
+ *       while frozen never runs it, and comes back from its snapshot with the old price;</li>
+ *   <li>an unbounded fallback ("every Redis failure is a reason to go to PostgreSQL"): with Redis
+ *       down, every reader at once queries the database, which the cache was hiding them from (the
+ *       test holds the product table locked and counts, in {@code pg_stat_activity}, the reads
+ *       waiting for it);</li>
+ *   <li>a cap on those reads that makes the others queue for as long as it takes, instead of
+ *       giving up after {@code redisTimeout} with a {@link LoadShedException}.</li>
  * </ul>
  */
 @Task(id = "cache-outage", title = "Keep serving when the cache is down", points = 4)
@@ -166,6 +177,90 @@ class CacheOutageTest {
             });
         }
         assertThat(pricesAfterRestart).as("reads after the restart show the committed price").containsOnly(NEW_PRICE);
+    }
+
+    @Test
+    @DisplayName("with Redis down, 20 readers at once send at most fallbackConcurrency reads to PostgreSQL; the others give up quickly instead of piling onto it")
+    void outageLoadOnTheDatabaseIsBounded(PostgresNode postgres, RedisNode redis) throws SQLException {
+        int cap = 3;
+        int readers = 20;
+        // The breaker stays open for the whole test: every reader goes straight to the fallback.
+        CacheSettings settings = Catalog.SETTINGS.withFallbackConcurrency(cap)
+                .withBreaker(REDIS_TIMEOUT, 3, Duration.ofMinutes(1));
+        // Unpooled, so that no reader waits for a pooled connection: a reader waiting in the JVM is
+        // waiting for a turn the repository gives out.
+        PGSimpleDataSource unpooled = new PGSimpleDataSource();
+        unpooled.setUrl(postgres.jdbcUrl());
+        unpooled.setUser(postgres.user());
+        unpooled.setConnectTimeout(5);
+        unpooled.setSocketTimeout(30);
+        AtomicLong mostAtOnce = new AtomicLong();
+        try (CachedProductRepository repository = Catalog.repository(new ProductTable(unpooled), redis, settings);
+             Callers callers = new Callers();
+             Connection locker = postgres.connect()) {
+            redis.crash();
+            for (int i = 0; i < 3; i++) {
+                timed(callers, () -> repository.findById(ID), "a read while Redis was down");
+            }
+            // Every SELECT on the table now waits for this lock, on the server, where the test counts it.
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE product IN ACCESS EXCLUSIVE MODE");
+            }
+            List<Callable<Optional<Product>>> reads = new ArrayList<>();
+            for (int i = 0; i < readers; i++) {
+                long id = 1 + i;
+                reads.add(() -> repository.findById(id));
+            }
+            List<Future<Optional<Product>>> calls = callers.startTogether(reads);
+
+            // Each reader ends up waiting in PostgreSQL, waiting in the JVM (for its turn, or for a
+            // pooled connection), or done; only then is the count final.
+            Waits.until("each of the " + readers + " readers to be waiting in PostgreSQL for the locked table,"
+                    + " waiting for its turn, or done", Duration.ofSeconds(10), () -> {
+                        long inDatabase = readsWaitingForTheTable(postgres);
+                        mostAtOnce.accumulateAndGet(inDatabase, Math::max);
+                        return inDatabase + callers.waitingOrDone(calls) >= readers;
+                    });
+            assertThat(mostAtOnce.get())
+                    .as("with Redis down, %d of %d concurrent reads were running on PostgreSQL at once"
+                            + " (pg_stat_activity): at a 99%% hit rate an outage sends a hundred times the usual"
+                            + " reads there. Bound the fallback: at most fallbackConcurrency (%d here) at a time"
+                            + " per repository (a semaphore), the others wait briefly, then give up",
+                            mostAtOnce.get(), readers, cap)
+                    .isLessThanOrEqualTo(cap);
+            assertThat(mostAtOnce.get())
+                    .as("no read reached PostgreSQL while Redis was down: the database must still answer")
+                    .isPositive();
+            Waits.until("the readers beyond fallbackConcurrency to give up with a LoadShedException while the"
+                    + " database is busy (wait at most redisTimeout, 200 ms here, for a turn: a queue that"
+                    + " waits as long as it takes holds every request thread of the server; 'last seen' counts"
+                    + " the readers still queued)", Duration.ofSeconds(3),
+                    () -> readers - readsWaitingForTheTable(postgres) - calls.stream().filter(Future::isDone).count(),
+                    stillQueued -> stillQueued <= 0);
+
+            locker.commit();
+            List<Object> outcomes = Callers.outcomes(calls, Duration.ofSeconds(5));
+            long answered = 0;
+            for (int i = 0; i < readers; i++) {
+                Object outcome = outcomes.get(i);
+                if (outcome instanceof Optional<?>) {
+                    assertThat(outcome).as("reader %d", i).isEqualTo(Optional.of(Catalog.original(1 + i)));
+                    answered++;
+                } else {
+                    assertThat(outcome.toString())
+                            .as("a reader turned away during the outage should get a LoadShedException")
+                            .contains(LoadShedException.class.getName());
+                }
+            }
+            assertThat(answered).as("the reads that got their turn should return their product").isPositive();
+        }
+    }
+
+    /** Reads of the product table waiting for the lock the test holds, as PostgreSQL sees them. */
+    private static long readsWaitingForTheTable(PostgresNode postgres) {
+        return postgres.queryValue("/* dbkata */ SELECT count(*) FROM pg_stat_activity"
+                + " WHERE wait_event_type = 'Lock' AND query ILIKE '%FROM product WHERE%'", Long.class);
     }
 
     /** Runs {@code call} on another thread and fails the test if it takes longer than {@link #READ_BOUND}. */

@@ -70,6 +70,31 @@ final class Callers implements AutoCloseable {
                 () -> orWhen.getAsBoolean() || allWaitingOrDone(calls) || System.nanoTime() - deadline >= 0);
     }
 
+    /**
+     * How many of {@code calls} (started together) have finished or wait for something in the JVM
+     * (parked, sleeping, blocked on a monitor). A caller blocked reading a socket, as one waiting
+     * for a held query is, counts as at work.
+     */
+    int waitingOrDone(List<? extends Future<?>> calls) {
+        int count = 0;
+        for (Future<?> call : calls) {
+            if (call.isDone()) {
+                count++;
+                continue;
+            }
+            AtomicReference<Thread> runner = runners.get(call);
+            Thread thread = runner == null ? null : runner.get();
+            if (thread == null) {
+                continue;
+            }
+            Thread.State state = thread.getState();
+            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private boolean allWaitingOrDone(List<? extends Future<?>> calls) {
         for (Future<?> call : calls) {
             if (call.isDone()) {

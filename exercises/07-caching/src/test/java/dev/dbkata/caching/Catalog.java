@@ -15,7 +15,9 @@ final class Catalog {
             .withNegativeTtl(Duration.ofSeconds(30))
             .withLockTtl(Duration.ofSeconds(3))
             .withBreaker(Duration.ofMillis(200), 3, Duration.ofMillis(500))
-            .withLocalTtl(Duration.ofMinutes(1));
+            .withLocalTtl(Duration.ofMinutes(1))
+            .withFallbackConcurrency(8)
+            .withHeartbeat(Duration.ofSeconds(1));
 
     private Catalog() {
     }

@@ -3,6 +3,7 @@ package dev.dbkata.caching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +35,9 @@ import redis.clients.jedis.Jedis;
  *       see a price the database has not committed);</li>
  *   <li>the stale-set race: a reader that loaded the row before the update stores it after the
  *       invalidation, so the cache serves the old price;</li>
+ *   <li>a lease checked with {@code GET} and the value then stored with a separate {@code SET}: an
+ *       update that deletes the lease between the two is overwritten (the test holds the reader's
+ *       write in flight, in a proxy, while the update lands);</li>
  *   <li>an update that waits for readers' loads to finish, or for their lock to expire.</li>
  * </ul>
  */
@@ -132,12 +136,47 @@ class InvalidateOnWriteTest {
                 assertThat(cached == null || ProductCodec.decode(cached).priceCents() == NEW_PRICE)
                         .as("a reader loaded price %d before the update and stored it after the invalidation:"
                                 + " Redis holds %s although PostgreSQL has %d. Store a loaded row only if no update"
-                                + " happened since the load (a lease the update revokes, or a version check)",
+                                + " happened since the load (a lease the update revokes, or a version counter in a key of its own that the update increments: a version stored in the value is deleted with it)",
                                 OLD_PRICE, cached, NEW_PRICE)
                         .isTrue();
             }
             assertThat(repository.findById(ID).map(Product::priceCents))
                     .as("the next read after the race should show the committed price")
+                    .contains(NEW_PRICE);
+        }
+    }
+
+    @Test
+    @DisplayName("a reader held between its last look at the lease and its write cannot store the old row (check and store are one step)")
+    void leaseCheckAndStoreAreOneStep(PostgresNode postgres, RedisNode redis) throws Exception {
+        CacheSettings settings = Catalog.SETTINGS.withLockTtl(Duration.ofSeconds(30));
+        try (CommandGate gate = CommandGate.holdingFirstWriteOf(redis, CacheKeys.product(ID));
+             CachedProductRepository reader = new CachedProductRepository(new ProductTable(postgres.dataSource()),
+                     gate.uri(), settings);
+             CachedProductRepository writer = Catalog.repository(new ProductTable(postgres.dataSource()), redis, settings);
+             Callers callers = new Callers()) {
+            // The reader loads the old row and has checked whatever it checks; its write of
+            // product:7 is held on its way to Redis while the update commits and invalidates.
+            Future<Optional<Product>> read = callers.start(() -> reader.findById(ID));
+            boolean held = gate.awaitHeld(read);
+            assertThat(writer.updatePrice(ID, NEW_PRICE)).as("product %d exists, so updatePrice returns true", ID).isTrue();
+            gate.release();
+            gate.awaitAnswered();
+            Callers.result(read, BOUND, "the read whose write to Redis was held during the update");
+
+            try (Jedis jedis = redis.client()) {
+                String cached = jedis.get(CacheKeys.product(ID));
+                assertThat(cached == null || ProductCodec.decode(cached).priceCents() == NEW_PRICE)
+                        .as("a reader loaded price %d, checked its lease, and sent \"%s\"; the update committed"
+                                + " %d and deleted the value and the lease before that command arrived, and Redis"
+                                + " now holds %s. A check and a write sent as two commands leave a gap an update can"
+                                + " fall into: make them one step that Redis runs atomically (a Lua script that"
+                                + " stores only while the lease is still yours)",
+                                OLD_PRICE, held ? gate.heldCommand() : "(nothing)", NEW_PRICE, cached)
+                        .isTrue();
+            }
+            assertThat(writer.findById(ID).map(Product::priceCents))
+                    .as("the next read after the update should show the committed price")
                     .contains(NEW_PRICE);
         }
     }
@@ -194,7 +233,7 @@ class InvalidateOnWriteTest {
             }
 
             @Override
-            public void close() throws Exception {
+            public void close() throws SQLException {
                 holder.close();
             }
         }

@@ -32,6 +32,15 @@ import redis.clients.jedis.Jedis;
  *       holding the old value;</li>
  *   <li>an updating server that keeps serving its own old copy;</li>
  *   <li>a local cache without expiry: a change no message announces is never seen;</li>
+ *   <li>a server that keeps its local copies after its subscription broke: the messages sent while
+ *       it was not listening are lost, so when it subscribes again it must drop (or revalidate)
+ *       them (the test cuts one server's connections to Redis while another server updates);</li>
+ *   <li>a subscriber that never notices a silent connection (a half-open link: no reset, no data;
+ *       Jedis reads a subscribed connection without a timeout): it keeps serving a copy whose
+ *       invalidation never arrives. PING it every heartbeat and give up on it after twice that
+ *       without an answer (the test blackholes one server's link to Redis);</li>
+ *   <li>a server that drops its copies when it notices the break but caches again while it is
+ *       not listening: the next update it misses leaves it serving that copy;</li>
  *   <li>a constructor that returns before its subscription is confirmed (caught when Redis has not
  *       yet counted the subscription as the constructor returns, which is likely, not certain).</li>
  * </ul>
@@ -128,6 +137,75 @@ class TwoLevelCacheTest {
             Waits.until("the local copy of product " + ID + " to expire after localTtl (300 ms here): build the"
                             + " Caffeine cache with expireAfterWrite(localTtl)", Duration.ofSeconds(3),
                     () -> server.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+        }
+    }
+
+    @Test
+    @DisplayName("a server whose subscription broke drops its local copies when it subscribes again: the messages it missed are lost")
+    void resubscriptionDropsLocalCopies(PostgresNode postgres, RedisNode redis) {
+        // The reader reaches Redis through the node's link, which the test cuts; the writer goes
+        // around it, straight to the server, so its update and its message land while the reader
+        // is not listening.
+        try (TwoLevelProductRepository reader = twoLevel(postgres, redis);
+             TwoLevelProductRepository writer = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                     java.net.URI.create(redis.directUri()), Catalog.SETTINGS.withLocalTtl(Duration.ofSeconds(60)));
+             Jedis jedis = new Jedis(java.net.URI.create(redis.directUri()))) {
+            assertThat(reader.findById(ID)).contains(Catalog.original(ID));
+            long listening = subscriptions(jedis);
+
+            redis.link().cut();
+            try {
+                Waits.until("Redis to notice that the reader's subscription connection is gone", Duration.ofSeconds(5),
+                        () -> subscriptions(jedis) < listening);
+                assertThat(writer.updatePrice(ID, NEW_PRICE)).isTrue();
+            } finally {
+                redis.link().heal();
+            }
+            Waits.until("the reader to subscribe again once Redis is reachable (keep retrying after the"
+                    + " subscription breaks)", Duration.ofSeconds(5), () -> subscriptions(jedis) == listening);
+
+            Waits.until("the reader to stop serving its old copy of product " + ID + " after it subscribed again."
+                            + " Its subscription broke while another server changed the price, and pub/sub does not"
+                            + " keep messages for a subscriber that is away: that invalidation is lost. When the"
+                            + " subscription comes back, drop (or revalidate) every local copy, since any of them may"
+                            + " have missed its message (localTtl is 60 s here)", Duration.ofSeconds(5),
+                    () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+        }
+    }
+
+    @Test
+    @DisplayName("a server whose subscription went silent (a half-open connection) notices it within seconds, and serves no local copy while it is not listening")
+    void silentSubscriptionIsNoticed(PostgresNode postgres, RedisNode redis) {
+        int newerPrice = NEW_PRICE + 1;
+        CacheSettings settings = Catalog.SETTINGS.withLocalTtl(Duration.ofSeconds(60)).withHeartbeat(Duration.ofMillis(250));
+        // The reader reaches Redis through the node's link; the writer goes around it.
+        try (TwoLevelProductRepository reader = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                Catalog.uri(redis), settings);
+             TwoLevelProductRepository writer = new TwoLevelProductRepository(new ProductTable(postgres.dataSource()),
+                     java.net.URI.create(redis.directUri()), settings)) {
+            assertThat(reader.findById(ID)).contains(Catalog.original(ID));
+
+            // Nothing moves on the link any more, and nothing tells either end: no reset, no close.
+            // Redis still counts the reader as subscribed and sends the writer's message into the void.
+            redis.link().blackhole();
+            try {
+                assertThat(writer.updatePrice(ID, NEW_PRICE)).isTrue();
+                Waits.until("the reader to stop serving its old copy of product " + ID + ". Its connection to Redis"
+                                + " went silent (no reset, no data), so the invalidation never reached it, and a"
+                                + " subscribed connection has no read timeout: PING it every heartbeat (250 ms here,"
+                                + " JedisPubSub.ping) and, when nothing comes back for twice that, close it, drop the"
+                                + " local copies and subscribe again (localTtl is 60 s here)", Duration.ofSeconds(5),
+                        () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(NEW_PRICE)));
+
+                // Still cut off: whatever it would keep now could miss its message too.
+                assertThat(writer.updatePrice(ID, newerPrice)).isTrue();
+                Waits.until("the reader, still cut off from its invalidations, to show the price changed meanwhile:"
+                                + " while it is not subscribed, it must not keep local copies (read through to the"
+                                + " shared level)", Duration.ofSeconds(3),
+                        () -> reader.findById(ID), read -> read.map(Product::priceCents).equals(Optional.of(newerPrice)));
+            } finally {
+                redis.link().heal();
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package dev.dbkata.caching;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Products through a shared Redis cache (cache-aside), with leases against stale sets and
@@ -19,12 +21,16 @@ public final class CachedProductRepository implements ProductRepository {
     private final CacheSettings settings;
     private final GuardedRedis redis;
     private final Expiry expiry;
+    // While Redis is unavailable every read would go to PostgreSQL: at a 99% hit rate, a hundred
+    // times its usual load. This bulkhead caps what one instance sends there at once.
+    private final Semaphore fallbackLoads;
 
     public CachedProductRepository(ProductTable table, URI redis, CacheSettings settings) {
         this.table = table;
         this.settings = settings;
         this.redis = new GuardedRedis(redis, settings);
         this.expiry = new Expiry(settings);
+        this.fallbackLoads = new Semaphore(settings.fallbackConcurrency());
     }
 
     @Override
@@ -32,8 +38,28 @@ public final class CachedProductRepository implements ProductRepository {
         try {
             return readThrough(id);
         } catch (CacheUnavailableException e) {
-            // The cache is a shortcut, not a dependency: without it the database answers alone.
+            // The cache is a shortcut, not a dependency: without it the database answers alone,
+            // but only as many reads at once as it was sized for.
+            return loadWithoutCache(id);
+        }
+    }
+
+    private Optional<Product> loadWithoutCache(long id) {
+        boolean admitted;
+        try {
+            admitted = fallbackLoads.tryAcquire(settings.redisTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoadShedException("Interrupted while waiting to read product " + id + " from PostgreSQL");
+        }
+        if (!admitted) {
+            throw new LoadShedException("Redis is unavailable and PostgreSQL is already answering "
+                    + settings.fallbackConcurrency() + " reads from this server: product " + id + " not read");
+        }
+        try {
             return table.findById(id);
+        } finally {
+            fallbackLoads.release();
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -21,7 +21,7 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class GuardedRedis implements AutoCloseable {
 
-    private final JedisPooled client;
+    private final RedisClient client;
     private final CircuitBreaker breaker;
     // Keys whose invalidation failed: until they are deleted, Redis may hold copies older than
     // the database, so nothing is read from it.
@@ -42,7 +42,12 @@ final class GuardedRedis implements AutoCloseable {
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);
         pool.setMaxWait(Duration.ofMillis(timeoutMillis));
-        this.client = new JedisPooled(new HostAndPort(redis.getHost(), redis.getPort()), config, pool);
+        // RedisClient is Jedis 7's pooled, thread-safe client (JedisPooled before it).
+        this.client = RedisClient.builder()
+                .hostAndPort(new HostAndPort(redis.getHost(), redis.getPort()))
+                .clientConfig(config)
+                .poolConfig(pool)
+                .build();
         this.breaker = new CircuitBreaker(settings.failuresToOpen(), settings.openFor());
     }
 

@@ -31,6 +31,10 @@ public final class TwoLevelProductRepository implements ProductRepository {
 
     @Override
     public Optional<Product> findById(long id) {
+        if (!listener.isListening()) {
+            // Deaf to invalidations: a copy kept now could miss its message, so keep none.
+            return shared.findById(id);
+        }
         // Caffeine computes a key under its lock: an invalidation arriving during the load waits
         // for it and then removes what it stored, instead of being overtaken by it.
         return local.get(id, shared::findById);
@@ -45,7 +49,7 @@ public final class TwoLevelProductRepository implements ProductRepository {
                 shared.redis().call(jedis -> jedis.publish(InvalidationListener.CHANNEL, Long.toString(id)));
             } catch (CacheUnavailableException e) {
                 // The other servers keep their copy until localTtl, or drop everything when their
-                // subscription is re-established after the outage.
+                // subscription breaks and again when it is re-established after the outage.
             }
         }
         return changed;
