@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * this checkout (its git-tracked files, or every file but build output when it is no git
  * checkout) except what only mentors and maintainers need: {@code solutions/} (the reference code,
  * SOLUTION.md with the mentors' notes, the mistake patches), {@code quality/} (checks that read
- * the solutions) and {@code .ci/} (the maintainers' CI, which verifies the solutions). The root
+ * the solutions), {@code .ci/} (the maintainers' CI, which verifies the solutions) and this
+ * checkout's own {@code .kata/} (a learner's backups, if any). The root
  * pom loses those modules, so the export builds on its own. The skeletons are also kept under
  * {@code .kata/skeleton/} for {@code kata reset}. The export's exercises stay gradable by the
  * canonical copy: {@code kata grade --submission DIR} there.
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 final class ExportLearner {
 
     /** Path prefixes (with '/') that stay behind. */
-    static final List<String> LEFT_OUT = List.of("solutions/", "quality/", ".ci/");
+    static final List<String> LEFT_OUT = List.of("solutions/", "quality/", ".ci/", ".kata/");
 
     private final KataRepository repository;
 
