@@ -236,7 +236,9 @@ final class ClassGrading {
             }
             String problems = problems(report);
             ClassReport.write(json, ReportFormat.JSON.render(report));
-            ClassReport.write(html, new HtmlReport().render(report, "Database Scaling Kata: " + fork.learner()));
+            // Hint links point into this repository: the learner's page lives in the output folder.
+            ClassReport.write(html, new HtmlReport(repository.root().toUri().toString())
+                    .render(report, "Database Scaling Kata: " + fork.learner()));
             save(state, fingerprint, fork, null);
             return new Outcome(new ClassReport.Row(fork.learner(), fork.source(), report, problems, details), false);
         } catch (GradingException e) {

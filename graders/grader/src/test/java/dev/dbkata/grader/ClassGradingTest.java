@@ -97,7 +97,8 @@ class ClassGradingTest {
 
         String html = Files.readString(out.resolve("class.html"));
         assertThat(html).contains("<a href=\"learners/bob.html\">bob</a>").contains("4 learners, 4 tasks");
-        assertThat(Files.readString(out.resolve("learners/alice.html"))).contains("TODO(doubling): return twice n");
+        assertThat(Files.readString(out.resolve("learners/alice.html"))).contains("TODO(doubling): return twice n")
+                .contains("href=\"" + kata.root().toUri() + "exercises/02-failing/HINTS.md\"");
         assertThat(firstRun).contains("Grading 4 learners, 2 at a time").contains("carol").contains("not graded");
     }
 

@@ -19,6 +19,18 @@ import dev.dbkata.grader.TestOutcome;
  */
 public final class HtmlReport implements ReportFormat.Renderer {
 
+    private final String hintsBase;
+
+    /** Hint links under {@code kata.hints.url}, or relative to the page. */
+    public HtmlReport() {
+        this(null);
+    }
+
+    /** Hint links under this address (a folder's {@code file:} URI, a repository's web address). */
+    public HtmlReport(String hintsBase) {
+        this.hintsBase = hintsBase;
+    }
+
     @Override
     public String render(Report report) {
         return render(report, "Database Scaling Kata");
@@ -42,7 +54,7 @@ public final class HtmlReport implements ReportFormat.Renderer {
         return out.append(Html.tail()).toString();
     }
 
-    private static void exercise(StringBuilder out, ExerciseResult exercise) {
+    private void exercise(StringBuilder out, ExerciseResult exercise) {
         String id = exercise.exercise().id();
         out.append("<section id=\"").append(Html.escape(id)).append("\">\n<h2>").append(Html.escape(id)).append(" — ")
                 .append(Html.escape(exercise.exercise().title())).append(" <span class=\"muted\">(")
@@ -105,8 +117,8 @@ public final class HtmlReport implements ReportFormat.Renderer {
         }
     }
 
-    private static String hintsUrl(String exercise) {
-        String base = System.getProperty("kata.hints.url", "");
+    private String hintsUrl(String exercise) {
+        String base = System.getProperty("kata.hints.url", hintsBase == null ? "" : hintsBase);
         if (!base.isEmpty() && !base.endsWith("/")) {
             base += "/";
         }
