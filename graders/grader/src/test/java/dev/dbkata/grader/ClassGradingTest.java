@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kata grade --submissions}: a class of synthetic forks of the fixture kata, graded two at
  * a time (the exercises 01-passing and 02-failing, to stay quick). alice hands in the skeleton,
  * bob the reference, carol a folder that is no fork at all, dave code that does not compile,
- * erin the reference through a git URL listed in a file. Then the run is repeated (nothing
+ * erin the reference through a git URL listed in a file, fay code that calls System.exit. Then the run is repeated (nothing
  * changed: nobody is graded again), one fork changes (only that learner is), and the learners'
  * JSON reports are merged into the same class report by {@code kata merge-reports}.
  */
@@ -54,6 +54,11 @@ class ClassGradingTest {
         fork("dave");
         Files.writeString(forks.resolve("dave/exercises/02-failing/src/main/java/fixture/failing/Doubler.java"),
                 "package fixture.failing; public final class Doubler { oops }");
+        // fay's code would end the JVM that runs her tests: the fair-play rules refuse it before it runs.
+        fork("fay");
+        Files.writeString(forks.resolve("fay/exercises/01-passing/src/main/java/fixture/passing/Adder.java"),
+                "package fixture.passing; public final class Adder {"
+                        + " public static int add(int a, int b) { System.exit(3); return 0; } }");
         out = folder.resolve("class");
         firstRun = grade("--submissions", forks.toString());
     }
@@ -90,16 +95,18 @@ class ClassGradingTest {
                 .contains("02-failing: compile error"));
 
         JsonNode json = JSON.readTree(out.resolve("class.json").toFile());
-        assertThat(json.get("learners")).hasSize(4);
+        assertThat(csv).as("fay's System.exit costs her 01-passing, not the run nor anyone else's row")
+                .anySatisfy(line -> assertThat(line).startsWith("fay,0,8,0.0,0,0,0,0,").contains("01-passing: fair play: rule no-exit broken"));
+        assertThat(json.get("learners")).hasSize(5);
         assertThat(json.at("/learners/1/learner").asText()).isEqualTo("bob");
         assertThat(json.at("/learners/1/tasks/02-failing~1halving/status").asText()).isEqualTo("passed");
         assertThat(json.at("/learners/0/tasks/02-failing~1doubling/status").asText()).isEqualTo("failed");
 
         String html = Files.readString(out.resolve("class.html"));
-        assertThat(html).contains("<a href=\"learners/bob.html\">bob</a>").contains("4 learners, 4 tasks");
+        assertThat(html).contains("<a href=\"learners/bob.html\">bob</a>").contains("5 learners, 4 tasks");
         assertThat(Files.readString(out.resolve("learners/alice.html"))).contains("TODO(doubling): return twice n")
                 .contains("href=\"" + kata.root().toUri() + "exercises/02-failing/HINTS.md\"");
-        assertThat(firstRun).contains("Grading 4 learners, 2 at a time").contains("carol").contains("not graded");
+        assertThat(firstRun).contains("Grading 5 learners, 2 at a time").contains("carol").contains("not graded");
     }
 
     @Test
