@@ -24,7 +24,7 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
 
     static final String USAGE = """
             usage: kata grade  [EXERCISE...] [--target exercises|solutions] [--submission DIR]
-                               [--format text|json|markdown|junit|exercism] [--output FILE]
+                               [--format text|json|markdown|junit|exercism|html] [--output FILE]
                                [--fail-under PCT] [--repeat N] [--jobs N]
                                [--test-timeout S] [--exercise-timeout S]
                    kata verify [EXERCISE...] [--repeat N] [--jobs N]
@@ -36,7 +36,7 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
             options:
               --target exercises|solutions   whose code: the skeletons (default) or the reference solutions
               --submission DIR               grade the exercises of another checkout (a learner's fork)
-              --format FORMAT                text (default), json, markdown, junit or exercism
+              --format FORMAT                text (default), json, markdown, junit, exercism or html
               --output FILE                  write the report there (the text report still goes to the screen)
               --fail-under PCT               exit 1 when the score is below PCT percent
               --repeat N                     run each exercise N times; a task passes only if it passes every time

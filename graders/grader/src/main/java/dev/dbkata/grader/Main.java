@@ -47,10 +47,13 @@ public final class Main {
     }
 
     int run(String[] args) {
+        if (BootcampCommands.handles(args)) {
+            return BootcampCommands.run(args, out, err, System.in);
+        }
         try {
             Arguments arguments = Arguments.parse(args);
             if (arguments.help()) {
-                out.println(Arguments.USAGE);
+                out.println(Arguments.USAGE + "\n\n" + BootcampCommands.USAGE);
                 return OK;
             }
             KataRepository repository = new KataRepository(arguments.repo());

@@ -5,13 +5,14 @@ import java.util.Locale;
 import dev.dbkata.grader.GradingException;
 import dev.dbkata.grader.Report;
 
-/** The ways a report can be written: {@code --format text|json|markdown|junit|exercism}. */
+/** The ways a report can be written: {@code --format text|json|markdown|junit|exercism|html}. */
 public enum ReportFormat {
     TEXT(new TextReport()),
     JSON(new JsonReport()),
     MARKDOWN(new MarkdownReport()),
     JUNIT(new JunitXmlReport()),
-    EXERCISM(new ExercismReport());
+    EXERCISM(new ExercismReport()),
+    HTML(new HtmlReport());
 
     /** Renders a whole report as one string. */
     public interface Renderer {
@@ -32,7 +33,7 @@ public enum ReportFormat {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new GradingException("unknown --format " + name + ": use text, json, markdown, junit or exercism");
+            throw new GradingException("unknown --format " + name + ": use text, json, markdown, junit, exercism or html");
         }
     }
 }

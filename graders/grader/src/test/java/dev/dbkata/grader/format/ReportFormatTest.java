@@ -140,7 +140,7 @@ class ReportFormatTest {
     @Test
     @DisplayName("an unknown format is refused with the list of formats")
     void unknownFormat() {
-        assertThatThrownBy(() -> ReportFormat.parse("yaml")).hasMessageContaining("text, json, markdown, junit or exercism");
+        assertThatThrownBy(() -> ReportFormat.parse("yaml")).hasMessageContaining("text, json, markdown, junit, exercism or html");
         assertThat(ReportFormat.parse(" Markdown ")).isEqualTo(ReportFormat.MARKDOWN);
     }
 }
