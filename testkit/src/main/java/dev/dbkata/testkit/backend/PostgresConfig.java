@@ -86,7 +86,7 @@ public final class PostgresConfig {
         // Every statement a client sends is logged with its session's application_name, so that a
         // failing test can show what the database saw from the code under test. Parameters of
         // prepared statements are logged too, each cut at 200 bytes.
-        d.put("log_statement", "all");
+        d.put("log_statement", statementLogWanted() ? "all" : "none");
         d.put("log_line_prefix", LOG_LINE_PREFIX);
         d.put("log_parameter_max_length", "200");
         // Streaming replication. Twice the default senders: every pg_basebackup -X stream takes two.
@@ -102,6 +102,15 @@ public final class PostgresConfig {
         d.put("max_wal_size", "128MB");
         d.put("wal_receiver_status_interval", "1s");
         return d;
+    }
+
+    /**
+     * Whether servers log every statement: yes, unless {@code -Dkata.statementLog=off} or the
+     * environment's {@code KATA_STATEMENT_LOG=off} says no (failing tests then show no SQL).
+     */
+    static boolean statementLogWanted() {
+        String setting = System.getProperty("kata.statementLog", System.getenv("KATA_STATEMENT_LOG"));
+        return setting == null || !setting.trim().equalsIgnoreCase("off");
     }
 
     private static String checkedName(String name) {

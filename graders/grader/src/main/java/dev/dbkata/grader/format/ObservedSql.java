@@ -23,6 +23,17 @@ final class ObservedSql {
         return task.tests().stream().filter(t -> !t.passed() && !t.observed().isEmpty()).toList();
     }
 
+    /**
+     * The failing test with observed SQL whose message the task's line shows (the message ends
+     * with {@code [test name]}), else the first failing test with observed SQL.
+     */
+    static java.util.Optional<TestOutcome> shownTest(TaskResult task) {
+        List<TestOutcome> failing = failingWithSql(task);
+        String message = task.message() == null ? "" : task.message();
+        return failing.stream().filter(t -> message.endsWith("[" + t.name() + "]")).findFirst()
+                .or(() -> failing.stream().findFirst());
+    }
+
     /** The statements grouped by node, each line starting with {@code indent}. */
     static String block(List<ObservedStatement> statements, String indent) {
         StringBuilder out = new StringBuilder();

@@ -6,12 +6,11 @@ import dev.dbkata.grader.ExerciseResult;
 import dev.dbkata.grader.Report;
 import dev.dbkata.grader.TaskResult;
 import dev.dbkata.grader.TaskStatus;
-import dev.dbkata.grader.TestOutcome;
 
 /**
  * The report for a terminal: points by level with a bar, then every exercise and task with the
- * first line of what went wrong and, for a failing test whose code used PostgreSQL, what the
- * database saw.
+ * first line of what went wrong and, when that test's code used PostgreSQL, what the database
+ * saw.
  */
 final class TextReport implements ReportFormat.Renderer {
 
@@ -31,10 +30,10 @@ final class TextReport implements ReportFormat.Renderer {
                 out.append(String.format(Locale.ROOT, "  %-7s %-28s %d/%d  %s%s%n", mark(task), task.task().id(),
                         task.earned(), task.task().points(), runs(task),
                         task.message() == null ? "" : "  " + shorten(task.message(), 160)));
-                for (TestOutcome test : ObservedSql.failingWithSql(task)) {
-                    out.append("          ").append(ObservedSql.heading(test)).append('\n')
-                            .append(ObservedSql.block(test.observed(), "            "));
-                }
+                // One test's SQL per task, that of the test whose message the line shows: a terminal
+                // report stays readable; the other formats carry every failing test's.
+                ObservedSql.shownTest(task).ifPresent(test -> out.append("          ").append(ObservedSql.heading(test))
+                        .append('\n').append(ObservedSql.block(test.observed(), "            ")));
             }
         }
         return out.toString();

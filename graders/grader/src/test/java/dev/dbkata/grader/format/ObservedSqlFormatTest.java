@@ -61,6 +61,24 @@ class ObservedSqlFormatTest {
     }
 
     @Test
+    @DisplayName("text: one test's SQL per task, that of the test whose message the task's line shows")
+    void textShowsOneTestPerTask() {
+        TestOutcome first = new TestOutcome("x.SplitTest", "first", TaskStatus.FAILED, "one", 1, "",
+                List.of(new ObservedStatement("primary", "primary", "SELECT 'first'")));
+        TestOutcome second = new TestOutcome("x.SplitTest", "second", TaskStatus.FAILED, "two", 1, "",
+                List.of(new ObservedStatement("primary", "primary", "SELECT 'second'")));
+        Report report = new Report("embedded", "exercises", List.of(new ExerciseResult(
+                new ExerciseInfo("06-replication", "Database replication", Level.INTERMEDIATE, List.of(SPLIT)), List.of(
+                        new TaskResult(SPLIT, TaskStatus.FAILED, "two [second]", 2, List.of(first, second), 1, 0)),
+                2, null)));
+
+        String text = ReportFormat.TEXT.render(report);
+
+        assertThat(text).contains("SELECT 'second'").doesNotContain("SELECT 'first'");
+        assertThat(ReportFormat.MARKDOWN.render(report)).contains("SELECT 'first'").contains("SELECT 'second'");
+    }
+
+    @Test
     @DisplayName("markdown: a collapsed SQL block per failing test, fenced longer than any backtick run in it")
     void markdown() {
         String markdown = ReportFormat.MARKDOWN.render(REPORT);
