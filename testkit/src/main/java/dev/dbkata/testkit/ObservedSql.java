@@ -14,6 +14,7 @@ import dev.dbkata.testkit.backend.ServerLog;
  * (everything but the testkit's own sessions), read from the nodes' statement logs between a mark
  * taken when the test started and its end. Only the latest {@value #MAX_STATEMENTS} statements of
  * all nodes together are kept; for a node that sent more, a first line says how many were left out.
+ * When some node saw statements, every node that saw none says so in one line, after the others.
  *
  * <p>The extension publishes them as a JUnit report entry (read by the grader's runner) and, for
  * a plain {@code mvn test}, prints them to standard error beside the failure.
@@ -25,6 +26,8 @@ final class ObservedSql {
     static final int MAX_LOG_BYTES = 512 * 1024;
     /** The report entry's keys start with this; {@code dbkata.observed.count} says how many statements follow. */
     static final String ENTRY_PREFIX = "dbkata.observed.";
+    /** The one line of a node that saw nothing from the code under test while another node did. */
+    static final String NOTHING = "-- nothing from the code under test";
 
     /** One statement as the report shows it. */
     record Statement(String node, String role, String sql) {
@@ -55,11 +58,13 @@ final class ObservedSql {
         }
         List<PostgresNode> nodes = new ArrayList<>(marks.keySet());
         List<Seen> all = new ArrayList<>();
+        List<Integer> read = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             PostgresNode node = nodes.get(n);
             String log;
             try {
                 log = node.server().log().since(marks.get(node), MAX_LOG_BYTES);
+                read.add(n);
             } catch (RuntimeException unreadable) {
                 continue;
             }
@@ -72,21 +77,29 @@ final class ObservedSql {
         all.sort(Comparator.comparing(Seen::time).thenComparingInt(Seen::node).thenComparingInt(Seen::order));
         List<Seen> kept = all.subList(Math.max(0, all.size() - MAX_STATEMENTS), all.size());
         List<Statement> statements = new ArrayList<>();
+        List<Statement> quiet = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             int node = n;
             List<Seen> ofNode = kept.stream().filter(s -> s.node() == node)
                     .sorted(Comparator.comparingInt(Seen::order)).toList();
             long sent = all.stream().filter(s -> s.node() == node).count();
-            if (ofNode.isEmpty()) {
-                continue;
-            }
             String name = nodes.get(n).name();
             String role = nodes.get(n).role().name().toLowerCase(Locale.ROOT);
+            if (sent == 0) {
+                // Worth saying where a node was read: "replica1 saw nothing" is often the lesson.
+                if (read.contains(n)) {
+                    quiet.add(new Statement(name, role, NOTHING));
+                }
+                continue;
+            }
             if (sent > ofNode.size()) {
                 statements.add(new Statement(name, role, "-- " + (sent - ofNode.size()) + " earlier statement"
                         + (sent - ofNode.size() == 1 ? "" : "s") + " on " + name + " left out"));
             }
             ofNode.forEach(s -> statements.add(new Statement(name, role, s.logged().sql())));
+        }
+        if (!statements.isEmpty()) {
+            statements.addAll(quiet);
         }
         return new ObservedSql(statements);
     }

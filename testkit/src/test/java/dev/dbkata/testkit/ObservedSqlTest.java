@@ -33,7 +33,7 @@ class ObservedSqlTest {
         return DriverManager.getConnection(node.jdbcUrl(), props);
     }
 
-    @WithPostgresCluster(replicas = 1, reset = Reset.BEFORE_EACH_TEST)
+    @WithPostgresCluster(replicas = 2, reset = Reset.BEFORE_EACH_TEST)
     static class FailingOnACluster {
         @BeforeEach
         void setUp(PostgresCluster cluster) throws SQLException {
@@ -114,7 +114,8 @@ class ObservedSqlTest {
 
     @Test
     @DisplayName("a failing test shows the statements its code sent, per node in order with the node's role;"
-            + " the testkit's own and the @BeforeEach's are left out; a passing test shows nothing")
+            + " the testkit's own and the @BeforeEach's are left out; a node that saw none says so;"
+            + " a passing test shows nothing")
     void failingTestShowsWhatEachNodeSaw() {
         List<List<Seen>> published = observedOf(FailingOnACluster.class);
 
@@ -125,7 +126,8 @@ class ObservedSqlTest {
                 new Seen("primary", "primary", "SELECT id,\n       name\n  FROM product"),
                 new Seen("primary", "primary", "SELECT * FROM no_such_table\n"
                         + "-- failed: ERROR: relation \"no_such_table\" does not exist at character 15"),
-                new Seen("replica1", "replica", "SELECT count(*) FROM product"));
+                new Seen("replica1", "replica", "SELECT count(*) FROM product"),
+                new Seen("replica2", "replica", ObservedSql.NOTHING));
     }
 
     @Test

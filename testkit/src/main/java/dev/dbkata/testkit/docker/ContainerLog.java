@@ -2,7 +2,10 @@ package dev.dbkata.testkit.docker;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +20,8 @@ import org.testcontainers.DockerClientFactory;
  * A container's output as a {@link ServerLog}: PostgreSQL in the stock image logs to standard
  * error, which the engine keeps (readable while the container is paused or after it was killed).
  * A mark is a time; reading asks the engine for the lines since that second, at most
- * {@value #MAX_LINES} of the latest, each stamped with the time the engine received it, and keeps
- * those at or after the mark.
+ * {@value #MAX_LINES} of the latest, and keeps those PostgreSQL wrote at or after the mark (see
+ * {@link Lines}).
  */
 final class ContainerLog implements ServerLog {
 
@@ -63,18 +66,25 @@ final class ContainerLog implements ServerLog {
     }
 
     /**
-     * The engine's lines, each {@code 2026-11-27T15:59:00.123456789Z text}: keeps the text of those
-     * stamped at or after {@code since}, the latest that fit in {@code maxBytes}.
+     * The engine's lines, each {@code <engine's timestamp> <text>}: keeps the text of those written
+     * at or after {@code since}, the latest that fit in {@code maxBytes}. The engine's stamp is not
+     * precise enough to decide (Podman's API gives whole seconds), so a line is judged by the time
+     * PostgreSQL wrote at its start ({@code %m}, milliseconds); a line without one (the rest of a
+     * multi-line message) goes with the line before it, and a line before any judged one by the
+     * engine's stamp.
      */
     static final class Lines {
+
+        private static final DateTimeFormatter POSTGRES_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS z");
 
         private final Instant since;
         private final int maxBytes;
         private final Deque<String> kept = new ArrayDeque<>();
         private long bytes;
+        private Boolean keeping;
 
         Lines(Instant since, int maxBytes) {
-            this.since = since;
+            this.since = since.truncatedTo(ChronoUnit.MILLIS);
             this.maxBytes = maxBytes;
         }
 
@@ -90,15 +100,37 @@ final class ContainerLog implements ServerLog {
                 } catch (DateTimeParseException notStamped) {
                     continue;
                 }
-                if (stamped.isBefore(since)) {
+                String text = space < 0 ? "" : line.substring(space + 1);
+                Instant written = postgresTime(text);
+                boolean keep;
+                if (written != null) {
+                    keeping = !written.isBefore(since);
+                    keep = keeping;
+                } else {
+                    keep = keeping != null ? keeping : !stamped.isBefore(since.truncatedTo(ChronoUnit.SECONDS));
+                }
+                if (!keep) {
                     continue;
                 }
-                String text = space < 0 ? "" : line.substring(space + 1);
                 kept.addLast(text);
                 bytes += text.length() + 1;
                 while (bytes > maxBytes && !kept.isEmpty()) {
                     bytes -= kept.removeFirst().length() + 1;
                 }
+            }
+        }
+
+        /** The time at the start of a line PostgreSQL wrote with the kata's prefix, or null. */
+        private static Instant postgresTime(String text) {
+            // "2026-11-27 16:16:44.203 UTC [48] ...": the zone ends at the first " [".
+            int end = text.indexOf(" [");
+            if (end < 23 || end > 40 || !Character.isDigit(text.charAt(0))) {
+                return null;
+            }
+            try {
+                return ZonedDateTime.parse(text.substring(0, end), POSTGRES_TIME).toInstant();
+            } catch (DateTimeParseException notOne) {
+                return null;
             }
         }
 
