@@ -82,7 +82,8 @@ final class DataReset {
         try (Connection c = node.connectDirect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("/* dbkata */ SELECT gid, database FROM pg_prepared_xacts")) {
             while (rs.next()) {
-                String url = "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + rs.getString(2);
+                String url = "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + rs.getString(2)
+                        + "?ApplicationName=" + dev.dbkata.testkit.backend.PostgresConfig.TESTKIT_APPLICATION;
                 try (Connection inDatabase = java.sql.DriverManager.getConnection(url, PostgresNode.USER, "");
                      Statement rollback = inDatabase.createStatement()) {
                     rollback.execute("ROLLBACK PREPARED '" + rs.getString(1).replace("'", "''") + "'");

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -22,8 +24,20 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * when the annotation asks, emptied. Tests and lifecycle methods receive the servers as
  * parameters. {@code @Nested} classes use their enclosing class's servers unless they declare
  * their own.
+ *
+ * <p>When a test fails, it shows what the database saw: the statements the test's code sent to
+ * each PostgreSQL node from the test method's start (after {@code @BeforeEach} methods) to its
+ * end, read from the servers' statement logs, the testkit's own sessions left out (see
+ * {@link ObservedSql}). They are published as a JUnit report entry and printed to standard error,
+ * unless the configuration parameter {@value #PRINT_OBSERVED} is {@code false} (the grader's
+ * runner shows them itself).
  */
-public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCallback, BeforeTestExecutionCallback,
+        AfterTestExecutionCallback, ParameterResolver {
+
+    /** Configuration parameter: whether a failing test's observed SQL is printed to standard error (default true). */
+    public static final String PRINT_OBSERVED = "dbkata.observed.print";
+    private static final String LOG_MARKS = "statement log marks";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DatabaseExtension.class);
 
@@ -107,6 +121,50 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
                 holder.prepareForTest();
             }
         }
+    }
+
+    /** Marks where each PostgreSQL node's log ends, once the test's own set-up is done. */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        List<PostgresNode> nodes = postgresNodes(context);
+        if (!nodes.isEmpty()) {
+            context.getStore(NAMESPACE).put(LOG_MARKS, ObservedSql.mark(nodes));
+        }
+    }
+
+    /** After a failed test: publishes (and prints) what the database saw during it. */
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<PostgresNode, dev.dbkata.testkit.backend.ServerLog.Mark> marks =
+                context.getStore(NAMESPACE).remove(LOG_MARKS, java.util.Map.class);
+        if (marks == null || context.getExecutionException().isEmpty()) {
+            return;
+        }
+        ObservedSql observed = ObservedSql.since(marks);
+        if (observed.isEmpty()) {
+            return;
+        }
+        context.publishReportEntry(observed.asReportEntry());
+        if (context.getConfigurationParameter(PRINT_OBSERVED).map(Boolean::parseBoolean).orElse(true)) {
+            System.err.print(observed.describe(context.getRequiredTestClass().getSimpleName() + " > "
+                    + context.getDisplayName()));
+            System.err.flush();
+        }
+    }
+
+    /** Every PostgreSQL node of the topologies the test has, in the order of the table above. */
+    private static List<PostgresNode> postgresNodes(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        List<PostgresNode> nodes = new java.util.ArrayList<>();
+        for (Kind<?, ?> kind : KINDS) {
+            TopologyHolder<?> holder = store.get(kind.annotation(), TopologyHolder.class);
+            Topology topology = holder == null ? null : holder.startedOrNull();
+            if (topology != null) {
+                nodes.addAll(topology.postgresNodes());
+            }
+        }
+        return nodes;
     }
 
     @Override

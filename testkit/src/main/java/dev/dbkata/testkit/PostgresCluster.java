@@ -154,6 +154,11 @@ public final class PostgresCluster implements Topology {
         return nodes;
     }
 
+    @Override
+    public List<PostgresNode> postgresNodes() {
+        return nodes;
+    }
+
     /** Waits until the primary reports every replica connected and streaming. */
     public void awaitStreaming() {
         long expected = replicas().size();

@@ -81,7 +81,7 @@ public final class PostgresNode extends AbstractServerNode {
         if (existing == null) {
             synchronized (this) {
                 if (pool == null) {
-                    pool = newPool("dbkata-" + name() + "-" + linkPort(), jdbcUrl());
+                    pool = newPool("dbkata-" + name() + "-" + linkPort(), jdbcUrl(), "dbkata-pool");
                 }
                 existing = pool;
             }
@@ -95,7 +95,8 @@ public final class PostgresNode extends AbstractServerNode {
         if (existing == null) {
             synchronized (this) {
                 if (directPool == null) {
-                    directPool = newPool("dbkata-direct-" + name() + "-" + port(), directJdbcUrl());
+                    directPool = newPool("dbkata-direct-" + name() + "-" + port(), directJdbcUrl(),
+                            PostgresConfig.TESTKIT_APPLICATION);
                 }
                 existing = directPool;
             }
@@ -103,7 +104,7 @@ public final class PostgresNode extends AbstractServerNode {
         return existing;
     }
 
-    private static HikariDataSource newPool(String name, String url) {
+    private static HikariDataSource newPool(String name, String url, String applicationName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
@@ -118,7 +119,7 @@ public final class PostgresNode extends AbstractServerNode {
         config.setLeakDetectionThreshold(20_000);
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("socketTimeout", "30");
-        config.addDataSourceProperty("ApplicationName", "dbkata-pool");
+        config.addDataSourceProperty("ApplicationName", applicationName);
         return new HikariDataSource(config);
     }
 
@@ -127,15 +128,22 @@ public final class PostgresNode extends AbstractServerNode {
         return connect(jdbcUrl());
     }
 
-    /** A new connection straight to the server, for the testkit's own work. */
+    /** A new connection straight to the server, for the testkit's own work (left out of what a test's code sent). */
     Connection connectDirect() throws SQLException {
-        return connect(directJdbcUrl());
+        return connect(directJdbcUrl(), PostgresConfig.TESTKIT_APPLICATION);
     }
 
     private static Connection connect(String url) throws SQLException {
+        return connect(url, null);
+    }
+
+    private static Connection connect(String url, String applicationName) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("connectTimeout", "5");
+        if (applicationName != null) {
+            props.setProperty("ApplicationName", applicationName);
+        }
         return DriverManager.getConnection(url, props);
     }
 

@@ -65,6 +65,11 @@ public final class PostgresShards implements Topology {
         return shards;
     }
 
+    @Override
+    public List<PostgresNode> postgresNodes() {
+        return shards;
+    }
+
     public int size() {
         return shards.size();
     }

@@ -15,6 +15,11 @@ interface Topology extends AutoCloseable {
     /** Removes what tests wrote: databases, schemas, roles, settings, statistics. */
     void resetData();
 
+    /** Its PostgreSQL servers, whose statement logs show what a failing test sent; none by default. */
+    default java.util.List<PostgresNode> postgresNodes() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

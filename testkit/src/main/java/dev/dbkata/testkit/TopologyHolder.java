@@ -44,6 +44,11 @@ final class TopologyHolder<T extends Topology> implements AutoCloseable {
         return topology;
     }
 
+    /** The servers, or null when they failed to start. */
+    synchronized T startedOrNull() {
+        return topology;
+    }
+
     /** Before each test: undo the last test's faults, then empty the servers if asked to. */
     synchronized void prepareForTest() {
         if (usedByATest && !healed()) {

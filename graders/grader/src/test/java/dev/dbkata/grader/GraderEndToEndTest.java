@@ -86,6 +86,21 @@ class GraderEndToEndTest {
     }
 
     @Test
+    @DisplayName("a failing test that used PostgreSQL shows what the database saw: the learner's SQL, not the test's")
+    void observedSql() {
+        TaskResult stock = task(exercise(report, "08-sql-seen"), "stock");
+        assertThat(stock.status()).isEqualTo(TaskStatus.FAILED);
+        TestOutcome test = stock.tests().get(0);
+
+        assertThat(test.observed()).containsExactly(new ObservedStatement("primary", "standalone",
+                "UPDATE stock SET count = count - $1\n-- parameters: $1 = '1'"));
+        assertThat(test.output()).as("printed once, by the grader, not by the testkit too").doesNotContain("What the database saw");
+        assertThat(dev.dbkata.grader.format.ReportFormat.TEXT.render(report))
+                .contains("What the database saw during takesOnlyTheItem(PostgresNode)")
+                .contains("    primary (standalone):\n              UPDATE stock SET count = count - $1\n");
+    }
+
+    @Test
     @DisplayName("code that does not compile scores every task 0 with the compiler's first message")
     void brokenExercise() {
         ExerciseResult broken = exercise(report, "05-broken");

@@ -13,6 +13,20 @@ import java.util.Map;
  */
 public final class PostgresConfig {
 
+    /**
+     * The {@code application_name} of every connection the testkit makes for itself (readiness
+     * checks, the nodes' SQL helpers, healing, data resets). The statement log names it on each
+     * line (see {@link #LOG_LINE_PREFIX}), which is how the statements a test's code sent are told
+     * from the testkit's own.
+     */
+    public static final String TESTKIT_APPLICATION = "dbkata-testkit";
+
+    /**
+     * Each log line starts with the time, the backend's pid and, for client sessions only, its
+     * {@code application_name}: {@code 2026-11-27 15:59:00.123 UTC [4242] app=orders-api: LOG:  ...}.
+     */
+    public static final String LOG_LINE_PREFIX = "%m [%p] %qapp=%a: ";
+
     private final Map<String, String> settings;
     private final java.util.Set<String> overridden;
 
@@ -69,6 +83,12 @@ public final class PostgresConfig {
         d.put("log_timezone", "UTC");
         d.put("datestyle", "iso, mdy");
         d.put("lc_messages", "C");
+        // Every statement a client sends is logged with its session's application_name, so that a
+        // failing test can show what the database saw from the code under test. Parameters of
+        // prepared statements are logged too, each cut at 200 bytes.
+        d.put("log_statement", statementLogWanted() ? "all" : "none");
+        d.put("log_line_prefix", LOG_LINE_PREFIX);
+        d.put("log_parameter_max_length", "200");
         // Streaming replication. Twice the default senders: every pg_basebackup -X stream takes two.
         d.put("wal_level", "replica");
         d.put("max_wal_senders", "20");
@@ -82,6 +102,15 @@ public final class PostgresConfig {
         d.put("max_wal_size", "128MB");
         d.put("wal_receiver_status_interval", "1s");
         return d;
+    }
+
+    /**
+     * Whether servers log every statement: yes, unless {@code -Dkata.statementLog=off} or the
+     * environment's {@code KATA_STATEMENT_LOG=off} says no (failing tests then show no SQL).
+     */
+    static boolean statementLogWanted() {
+        String setting = System.getProperty("kata.statementLog", System.getenv("KATA_STATEMENT_LOG"));
+        return setting == null || !setting.trim().equalsIgnoreCase("off");
     }
 
     private static String checkedName(String name) {

@@ -37,6 +37,11 @@ public interface ServerProcess extends AutoCloseable {
 
     boolean isFrozen();
 
+    /** The server's log, for reading what it did since a mark; {@link ServerLog#NONE} where there is none. */
+    default ServerLog log() {
+        return ServerLog.NONE;
+    }
+
     /** Stops the server and deletes everything it wrote. Safe to call more than once. */
     @Override
     void close();

@@ -56,6 +56,11 @@ final class ContainerServer extends ManagedServer {
         return port.port();
     }
 
+    @Override
+    public dev.dbkata.testkit.backend.ServerLog log() {
+        return new ContainerLog(container::getContainerId);
+    }
+
     /** The container's id once it has been created, or {@code null}. */
     String containerId() {
         return container.getContainerId();

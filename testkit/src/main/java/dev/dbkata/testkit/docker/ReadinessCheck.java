@@ -56,6 +56,7 @@ interface ReadinessCheck {
     /** Short timeouts: a check that hangs would eat the time budget of every later attempt. */
     static String postgresUrl(String host, int port) {
         return "jdbc:postgresql://" + host + ":" + port + "/postgres?user=postgres"
-                + "&connectTimeout=2&loginTimeout=3&socketTimeout=5";
+                + "&connectTimeout=2&loginTimeout=3&socketTimeout=5&ApplicationName="
+                + dev.dbkata.testkit.backend.PostgresConfig.TESTKIT_APPLICATION;
     }
 }

@@ -59,6 +59,7 @@ final class ReplicaClone {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
         props.setProperty("connectTimeout", "10");
+        props.setProperty("ApplicationName", dev.dbkata.testkit.backend.PostgresConfig.TESTKIT_APPLICATION);
         Path data = staging.resolve("pgdata");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + LoopbackPorts.LOOPBACK + ":" + primaryPort
                 + "/postgres", props); Statement st = c.createStatement()) {

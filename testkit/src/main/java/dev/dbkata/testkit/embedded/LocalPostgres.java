@@ -72,6 +72,7 @@ final class LocalPostgres extends LocalServer {
         props.setProperty("user", "postgres");
         props.setProperty("connectTimeout", "2");
         props.setProperty("socketTimeout", "5");
+        props.setProperty("ApplicationName", dev.dbkata.testkit.backend.PostgresConfig.TESTKIT_APPLICATION);
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/postgres", props)) {
             return c.isValid(2);
         } catch (SQLException notYet) {

@@ -44,6 +44,11 @@ abstract class LocalServer extends ManagedServer {
     }
 
     @Override
+    public dev.dbkata.testkit.backend.ServerLog log() {
+        return new FileLog(log);
+    }
+
+    @Override
     public String host() {
         return "127.0.0.1";
     }

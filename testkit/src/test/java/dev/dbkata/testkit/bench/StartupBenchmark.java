@@ -26,6 +26,10 @@ public final class StartupBenchmark {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("statement-log")) {
+            statementLogOverhead();
+            return;
+        }
         System.out.println("backend: " + Backends.currentName() + " (" + Backends.reason() + "), "
                 + Runtime.getRuntime().availableProcessors() + " cores, " + RUNS + " runs each");
         long first = time(() -> Postgres.server().start());
@@ -33,6 +37,7 @@ public final class StartupBenchmark {
         report("one PostgreSQL server ready", measure(() -> Postgres.server().start()));
         report("primary + 2 streaming replicas ready", measure(() -> Postgres.cluster().withReplicas(2).start()));
         linkOverhead();
+        statementLogOverhead();
         report("one Redis server ready", measure(() -> Redis.server().start()));
     }
 
@@ -55,6 +60,31 @@ public final class StartupBenchmark {
         long withoutMedian = without.get(without.size() / 2);
         System.out.printf("links add %d ms to the median cluster start (%+.1f%%)%n", withMedian - withoutMedian,
                 100.0 * (withMedian - withoutMedian) / withoutMedian);
+    }
+
+    /**
+     * What logging every statement ({@code log_statement = all}, the source of "what the database
+     * saw") costs at start: servers and clusters with it against the same with {@code none},
+     * alternating.
+     */
+    private static void statementLogOverhead() {
+        List<Long> serverWith = new ArrayList<>();
+        List<Long> serverWithout = new ArrayList<>();
+        List<Long> clusterWith = new ArrayList<>();
+        List<Long> clusterWithout = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            serverWithout.add(time(() -> Postgres.server().withSetting("log_statement", "none").start()));
+            serverWith.add(time(() -> Postgres.server().start()));
+            clusterWithout.add(time(() -> Postgres.cluster().withReplicas(2).withSetting("log_statement", "none").start()));
+            clusterWith.add(time(() -> Postgres.cluster().withReplicas(2).start()));
+        }
+        for (List<Long> list : List.of(serverWith, serverWithout, clusterWith, clusterWithout)) {
+            Collections.sort(list);
+        }
+        report("one server, log_statement=none (alt.)", serverWithout);
+        report("one server, log_statement=all (alt.)", serverWith);
+        report("cluster, log_statement=none (alt.)", clusterWithout);
+        report("cluster, log_statement=all (alt.)", clusterWith);
     }
 
     private static List<Long> measure(Supplier<? extends AutoCloseable> start) {

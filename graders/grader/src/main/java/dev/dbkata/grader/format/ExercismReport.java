@@ -15,7 +15,8 @@ import dev.dbkata.grader.TestOutcome;
  * Exercism's test-runner {@code results.json}, version 3: a top-level status ({@code pass},
  * {@code fail}, or {@code error} when tests could not run, with a message), and per test its
  * name, status, message, output (at most 500 characters) and {@code task_id}: the task's number,
- * 1-based, in its exercise's README order. With several exercises graded, test names start with
+ * 1-based, in its exercise's README order. A failing test's message ends with what the database
+ * saw (the SQL the learner's code sent), when there is any. With several exercises graded, test names start with
  * the exercise's id.
  */
 final class ExercismReport implements ReportFormat.Renderer {
@@ -46,7 +47,11 @@ final class ExercismReport implements ReportFormat.Renderer {
                     t.put("name", prefix + task.task().title() + " / " + test.name());
                     t.put("status", status(test.status()));
                     if (!test.passed()) {
-                        t.put("message", test.message() == null ? test.status().key() : test.message());
+                        String message = test.message() == null ? test.status().key() : test.message();
+                        if (!test.observed().isEmpty()) {
+                            message += "\n\n" + ObservedSql.heading(test) + "\n" + ObservedSql.block(test.observed(), "  ");
+                        }
+                        t.put("message", message);
                     }
                     if (!test.output().isEmpty()) {
                         t.put("output", capped(test.output()));

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbkata.grader.ExerciseResult;
+import dev.dbkata.grader.ObservedStatement;
 import dev.dbkata.grader.Report;
 import dev.dbkata.grader.TaskResult;
+import dev.dbkata.grader.TestOutcome;
 
 /**
  * The machine-readable report, schema version {@value Report#SCHEMA_VERSION}; graders/grader/README.md
@@ -58,6 +60,15 @@ final class JsonReport implements ReportFormat.Renderer {
                 t.put("durationMs", task.durationMs());
                 t.put("runs", task.runs());
                 t.put("passedRuns", task.passedRuns());
+                ArrayNode observed = t.putArray("observed");
+                for (TestOutcome test : ObservedSql.failingWithSql(task)) {
+                    ObjectNode o = observed.addObject();
+                    o.put("test", test.name());
+                    ArrayNode statements = o.putArray("statements");
+                    for (ObservedStatement s : test.observed()) {
+                        statements.addObject().put("node", s.node()).put("role", s.role()).put("sql", s.sql());
+                    }
+                }
             }
         }
         try {

@@ -29,8 +29,8 @@ final class JunitXmlReport implements ReportFormat.Renderer {
                     appendCase(cases, counts, className, task.task().title(), task.status(), task.message(), 0, "");
                 }
                 for (TestOutcome test : tests) {
-                    appendCase(cases, counts, className, test.name(), test.status(), test.message(), test.durationMs(),
-                            test.output());
+                    appendCase(cases, counts, className, test.name(), test.status(), withObserved(test),
+                            test.durationMs(), test.output());
                 }
             }
             out.append(String.format(Locale.ROOT,
@@ -40,6 +40,18 @@ final class JunitXmlReport implements ReportFormat.Renderer {
             out.append(cases).append("  </testsuite>\n");
         }
         return out.append("</testsuites>\n").toString();
+    }
+
+    /**
+     * The failure text, followed by what the database saw when the test failed with SQL observed;
+     * the {@code message} attribute keeps the message's first line only.
+     */
+    private static String withObserved(TestOutcome test) {
+        if (test.passed() || test.observed().isEmpty()) {
+            return test.message();
+        }
+        return (test.message() == null ? test.status().key() : test.message()) + "\n\n" + ObservedSql.heading(test)
+                + "\n" + ObservedSql.block(test.observed(), "  ");
     }
 
     private static void appendCase(StringBuilder out, int[] counts, String className, String name, TaskStatus status,

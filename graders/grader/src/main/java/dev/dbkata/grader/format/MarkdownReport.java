@@ -6,6 +6,7 @@ import dev.dbkata.grader.ExerciseResult;
 import dev.dbkata.grader.Report;
 import dev.dbkata.grader.TaskResult;
 import dev.dbkata.grader.TaskStatus;
+import dev.dbkata.grader.TestOutcome;
 
 /** The report as GitHub-flavoured Markdown, for a CI step summary or a pull-request comment. */
 final class MarkdownReport implements ReportFormat.Renderer {
@@ -30,6 +31,16 @@ final class MarkdownReport implements ReportFormat.Renderer {
                         cell(task.task().title()), task.task().level().title(), task.earned(), task.task().points(),
                         status(task), task.message() == null ? "" : cell(TextReport.shorten(task.message(), 200))));
             }
+            for (TaskResult task : exercise.tasks()) {
+                for (TestOutcome test : ObservedSql.failingWithSql(task)) {
+                    String block = ObservedSql.block(test.observed(), "");
+                    String fence = fence(block);
+                    out.append("\n<details><summary>").append(ObservedSql.TITLE).append(" during <code>")
+                            .append(html(task.task().id())).append("</code> / ").append(html(test.name()))
+                            .append(" (the SQL your code sent, oldest first)</summary>\n\n")
+                            .append(fence).append("sql\n").append(block).append(fence).append("\n\n</details>\n");
+                }
+            }
         }
         out.append(String.format(Locale.ROOT, "%n<sub>target: %s · backend: %s</sub>%n", report.target(), report.backend()));
         return out.toString();
@@ -38,6 +49,21 @@ final class MarkdownReport implements ReportFormat.Renderer {
     private static String status(TaskResult task) {
         String word = task.status() == TaskStatus.PASSED ? "✅ passed" : "❌ " + task.status().key();
         return task.runs() > 1 ? word + String.format(Locale.ROOT, " (%d/%d runs)", task.passedRuns(), task.runs()) : word;
+    }
+
+    /** A code fence longer than any run of backticks in {@code text}. */
+    private static String fence(String text) {
+        int longest = 0;
+        int run = 0;
+        for (char c : text.toCharArray()) {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return "`".repeat(Math.max(3, longest + 1));
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String cell(String text) {

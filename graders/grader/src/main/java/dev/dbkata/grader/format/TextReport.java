@@ -9,7 +9,8 @@ import dev.dbkata.grader.TaskStatus;
 
 /**
  * The report for a terminal: points by level with a bar, then every exercise and task with the
- * first line of what went wrong.
+ * first line of what went wrong and, when that test's code used PostgreSQL, what the database
+ * saw.
  */
 final class TextReport implements ReportFormat.Renderer {
 
@@ -29,6 +30,10 @@ final class TextReport implements ReportFormat.Renderer {
                 out.append(String.format(Locale.ROOT, "  %-7s %-28s %d/%d  %s%s%n", mark(task), task.task().id(),
                         task.earned(), task.task().points(), runs(task),
                         task.message() == null ? "" : "  " + shorten(task.message(), 160)));
+                // One test's SQL per task, that of the test whose message the line shows: a terminal
+                // report stays readable; the other formats carry every failing test's.
+                ObservedSql.shownTest(task).ifPresent(test -> out.append("          ").append(ObservedSql.heading(test))
+                        .append('\n').append(ObservedSql.block(test.observed(), "            ")));
             }
         }
         return out.toString();

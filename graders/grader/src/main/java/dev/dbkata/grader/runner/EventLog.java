@@ -25,7 +25,10 @@ final class EventLog {
         this.secret = secret;
     }
 
-    /** Writes one event; {@code fields} alternate names and values (strings, numbers, booleans). */
+    /**
+     * Writes one event; {@code fields} alternate names and values (strings, numbers, booleans, or
+     * lists of string maps, written as arrays of objects).
+     */
     synchronized void write(String event, Object... fields) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("event", event);
@@ -40,11 +43,40 @@ final class EventLog {
                 line.append(',');
             }
             line.append(quote(name)).append(':');
-            line.append(value instanceof Number || value instanceof Boolean ? value.toString() : quote(value.toString()));
+            if (value instanceof java.util.List<?> list) {
+                appendArray(line, list);
+            } else {
+                line.append(value instanceof Number || value instanceof Boolean ? value.toString() : quote(value.toString()));
+            }
         });
         line.append('}');
         out.println(line);
         out.flush();
+    }
+
+    /** An array of objects whose fields are strings; anything else in the list is written as a string. */
+    private static void appendArray(StringBuilder line, java.util.List<?> list) {
+        line.append('[');
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            if (list.get(i) instanceof Map<?, ?> object) {
+                line.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> field : object.entrySet()) {
+                    if (!first) {
+                        line.append(',');
+                    }
+                    first = false;
+                    line.append(quote(String.valueOf(field.getKey()))).append(':').append(quote(String.valueOf(field.getValue())));
+                }
+                line.append('}');
+            } else {
+                line.append(quote(String.valueOf(list.get(i))));
+            }
+        }
+        line.append(']');
     }
 
     static String quote(String text) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
@@ -42,6 +43,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * failed at its limit and the others still run.
  */
 public final class ExerciseRunner {
+
+    /** The testkit's configuration parameter: whether it prints a failing test's observed SQL. */
+    static final String OBSERVED_PRINT = "dbkata.observed.print";
+    /** The keys of the testkit's report entry: {@code count}, then {@code N.node}, {@code N.role}, {@code N.sql}. */
+    static final String OBSERVED_PREFIX = "dbkata.observed.";
 
     private ExerciseRunner() {
     }
@@ -85,7 +91,10 @@ public final class ExerciseRunner {
                         "junit.jupiter.execution.timeout.mode", "enabled",
                         "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
                         "junit.jupiter.execution.parallel.enabled", "false",
-                        "junit.jupiter.extensions.autodetection.enabled", "false"))
+                        "junit.jupiter.extensions.autodetection.enabled", "false",
+                        // The testkit prints a failing test's observed SQL for Maven users; here it
+                        // travels in the finished event instead.
+                        OBSERVED_PRINT, "false"))
                 .build();
         Launcher launcher = LauncherFactory.create();
         TestPlan plan = launcher.discover(request);
@@ -121,6 +130,7 @@ public final class ExerciseRunner {
         private final OutputCapture output;
         private final Set<String> finished = new HashSet<>();
         private final Map<String, Long> started = new ConcurrentHashMap<>();
+        private final Map<String, List<Map<String, String>>> observed = new ConcurrentHashMap<>();
         private TestPlan plan;
 
         Listener(EventLog log, OutputCapture output) {
@@ -146,6 +156,15 @@ public final class ExerciseRunner {
             if (test.isTest()) {
                 output.take();
                 log.write("started", "id", test.getUniqueId());
+            }
+        }
+
+        /** The testkit's entry for a failing test: the SQL the learner's code sent, kept for its finished event. */
+        @Override
+        public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+            List<Map<String, String>> statements = observed(entry.getKeyValuePairs());
+            if (!statements.isEmpty()) {
+                observed.put(test.getUniqueId(), statements);
             }
         }
 
@@ -194,7 +213,39 @@ public final class ExerciseRunner {
             Long start = started.get(test.getUniqueId());
             long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
             log.write("finished", "id", test.getUniqueId(), "status", status, "message", message,
-                    "durationMs", millis, "output", output.take());
+                    "durationMs", millis, "output", output.take(), "observed", observed.remove(test.getUniqueId()));
         }
+    }
+
+    /**
+     * The statements of the testkit's report entry ({@code dbkata.observed.count}, then
+     * {@code dbkata.observed.N.node/role/sql}), as maps with those three keys; empty for any
+     * other entry. A statement with a missing field is skipped.
+     */
+    static List<Map<String, String>> observed(Map<String, String> entry) {
+        String count = entry.get(OBSERVED_PREFIX + "count");
+        if (count == null) {
+            return List.of();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(count.trim());
+        } catch (NumberFormatException e) {
+            return List.of();
+        }
+        List<Map<String, String>> statements = new java.util.ArrayList<>();
+        for (int i = 1; i <= n && i <= 1_000; i++) {
+            String node = entry.get(OBSERVED_PREFIX + i + ".node");
+            String role = entry.get(OBSERVED_PREFIX + i + ".role");
+            String sql = entry.get(OBSERVED_PREFIX + i + ".sql");
+            if (node != null && role != null && sql != null) {
+                Map<String, String> statement = new java.util.LinkedHashMap<>();
+                statement.put("node", node);
+                statement.put("role", role);
+                statement.put("sql", sql);
+                statements.add(statement);
+            }
+        }
+        return statements;
     }
 }
