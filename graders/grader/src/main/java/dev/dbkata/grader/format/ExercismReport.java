@@ -14,8 +14,9 @@ import dev.dbkata.grader.TestOutcome;
 /**
  * Exercism's test-runner {@code results.json}, version 3: a top-level status ({@code pass},
  * {@code fail}, or {@code error} when tests could not run, with a message), and per test its
- * name, status, message, output (at most 500 characters) and {@code task_id}: the task's number,
- * 1-based, in its exercise's README order. With several exercises graded, test names start with
+ * name, status, message, output (at most 500 characters), {@code test_code} (the test method's
+ * source, from the exercise's test class) and {@code task_id}: the task's number, 1-based, in its
+ * exercise's README order. With several exercises graded, test names start with
  * the exercise's id.
  */
 final class ExercismReport implements ReportFormat.Renderer {
@@ -47,6 +48,9 @@ final class ExercismReport implements ReportFormat.Renderer {
                     t.put("status", status(test.status()));
                     if (!test.passed()) {
                         t.put("message", test.message() == null ? test.status().key() : test.message());
+                    }
+                    if (!test.testCode().isEmpty()) {
+                        t.put("test_code", test.testCode());
                     }
                     if (!test.output().isEmpty()) {
                         t.put("output", capped(test.output()));
