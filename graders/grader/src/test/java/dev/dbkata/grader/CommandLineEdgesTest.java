@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 
@@ -125,6 +127,44 @@ class CommandLineEdgesTest {
                 .isEqualTo("Hint 1 of 2 -- for 04-partitioning / retention:" + System.lineSeparator() + "ok done");
         PrintStream utf8 = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         assertThat(Terminal.of(Map.of("LANG", "C.UTF-8")).stream(utf8)).isSameAs(utf8);
+    }
+
+    @Test
+    @DisplayName("kata list explains its marks, and flags progress whose code changed since the run, or no longer compiles")
+    void listFlagsStaleProgress(@TempDir Path folder) throws Exception {
+        KataRepository kata = FixtureKata.copyTo(folder.resolve("kata"));
+        String repo = kata.root().toString();
+        Path reports = kata.exercise("02-failing").resolve("target/surefire-reports");
+        Files.createDirectories(reports);
+        Files.writeString(reports.resolve("TEST-fixture.failing.DoublingTest.xml"), """
+                <testsuite name="fixture.failing.DoublingTest">
+                  <testcase classname="fixture.failing.DoublingTest" name="doubles"><failure message="TODO"/></testcase>
+                </testsuite>
+                """);
+        Path code = kata.exercise("02-failing").resolve("src/main/java/fixture/failing/Doubler.java");
+        FileTime run = Files.getLastModifiedTime(reports.resolve("TEST-fixture.failing.DoublingTest.xml"));
+        Files.setLastModifiedTime(code, FileTime.fromMillis(run.toMillis() - 60_000));
+
+        assertThat(main.run(new String[] {"list", "--repo", repo})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("[-] doubling").contains("0/2 tasks, 0/3 points\n").doesNotContain("stale")
+                .contains("[x] passed in your last test run   [-] failed in your last test run   [ ] not run yet");
+
+        out.reset();
+        Files.setLastModifiedTime(code, FileTime.fromMillis(run.toMillis() + 60_000));
+        assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("01-passing")
+                .contains("0/2 tasks, 0/3 points (stale)\n    ! your code changed since that run\n"
+                        + "      run: ./kata test 02-failing to bring it up to date");
+
+        out.reset();
+        Files.writeString(code, Files.readString(code).replaceFirst("\\{", "{ int broken = ;"));
+        Files.setLastModifiedTime(code, FileTime.fromMillis(run.toMillis() + 60_000));
+        assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("    ! your code changed since that run and no longer compiles: "
+                        + "src/main/java/fixture/failing/Doubler.java:")
+                .contains("      run: fix it, then ./kata test 02-failing");
     }
 
     @Test
