@@ -104,7 +104,7 @@ public final class Grader {
     static String chooseBackend(PrintStream progress) {
         try {
             Backends.Decision choice = Backends.decide();
-            progress.println("Database backend: " + choice.name() + " (" + choice.reason() + ")");
+            progress.println("Database backend: " + choice.name() + " (" + choice.reasonToShow() + ")");
             return choice.name();
         } catch (InfrastructureException e) {
             throw new GradingException(e.getMessage(), e);
