@@ -83,9 +83,17 @@ final class Names {
         return known.stream().min(byEdits).filter(k -> edits(wanted, k) <= Math.max(1, wanted.length() / 3));
     }
 
-    /** Edits from what was typed to a name, or to the name without its number. */
+    /**
+     * Edits from what was typed to a name, to the name without its number, or to the start of
+     * either as long as what was typed (a name cut short with a typo: 04-partiton).
+     */
     private static int edits(String wanted, String name) {
-        return Math.min(distance(wanted, name), distance(wanted, stripNumber(name)));
+        int fewest = Integer.MAX_VALUE;
+        for (String candidate : List.of(name, stripNumber(name))) {
+            fewest = Math.min(fewest, distance(wanted, candidate));
+            fewest = Math.min(fewest, distance(wanted, candidate.substring(0, Math.min(candidate.length(), wanted.length()))));
+        }
+        return fewest;
     }
 
     /** {@code 04-partitioning} without its number: what someone who forgot the number types. */

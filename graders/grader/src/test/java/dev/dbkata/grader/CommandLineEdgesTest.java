@@ -89,6 +89,9 @@ class CommandLineEdgesTest {
         assertThat(Names.closest("sharding", exercises)).hasValue("05-sharding");
         assertThat(Names.closest("partitoning", exercises)).as("a typo, without the number").hasValue("04-partitioning");
         assertThat(Names.closest("04-partition", exercises)).hasValue("04-partitioning");
+        assertThat(Names.closest("04-partiton", exercises)).as("cut short, with a typo").hasValue("04-partitioning");
+        assertThat(Names.closest("replicaton", exercises)).hasValue("06-replication");
+        assertThat(Names.closest("ab", exercises)).isEmpty();
         assertThat(Names.closest("caching", exercises)).isEmpty();
         assertThat(Names.closest("Range", List.of("list-by-region", "range-by-month"))).hasValue("range-by-month");
         assertThat(Names.distance("kitten", "sitting")).isEqualTo(3);
