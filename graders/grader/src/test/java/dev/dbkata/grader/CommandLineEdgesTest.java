@@ -40,6 +40,20 @@ class CommandLineEdgesTest {
     }
 
     @Test
+    @DisplayName("the kata script: test --help prints the usage of test and builds nothing")
+    void scriptTestHelp() throws Exception {
+        Path script = Path.of("../../kata").toAbsolutePath().normalize();
+        for (String help : List.of("--help", "-h")) {
+            Process process = new ProcessBuilder("sh", script.toString(), "test", "04-partitioning", help)
+                    .redirectErrorStream(true).start();
+            String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(printed).isZero();
+            assertThat(printed).startsWith("usage: ./kata test EXERCISE [TASK]").doesNotContain("building");
+        }
+    }
+
+    @Test
     @DisplayName("a command's help shows its own usage lines and the options they name, no other command's")
     void helpIsPerCommand() {
         String grade = Help.of("grade");
