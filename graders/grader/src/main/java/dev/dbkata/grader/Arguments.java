@@ -57,7 +57,7 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
         String command = args[0];
         List<String> names = new ArrayList<>();
         // --help wins wherever it stands, even where an option expects its value (grade --output --help).
-        boolean help = "help".equals(command) || java.util.Arrays.stream(args).anyMatch(a -> "--help".equals(a) || "-h".equals(a));
+        boolean help = Help.asked(args);
         if (help) {
             args = new String[] {command, "--help"}; // nothing else is read, so nothing else can be wrong
         }

@@ -22,27 +22,37 @@ final class Help {
     private Help() {
     }
 
+    /** Whether the words ask for help ({@code --help} or {@code -h} anywhere, or the command {@code help}). */
+    static boolean asked(String[] args) {
+        return args.length > 0 && "help".equals(args[0])
+                || java.util.Arrays.stream(args).anyMatch(a -> "--help".equals(a) || "-h".equals(a));
+    }
+
     /** The help for {@code command} (or the whole usage when it is not one of the commands listed there). */
     static String of(String command) {
         return of(Arguments.USAGE, command);
     }
 
+    /**
+     * @param usage one usage text or several joined (each a block of {@code kata COMMAND ...}
+     *              lines, continued by lines that start with {@code [}, and option lines)
+     */
     static String of(String usage, String command) {
         List<String> lines = usage.lines().toList();
-        int blank = lines.indexOf("");
-        List<String> synopsis = blank < 0 ? lines : lines.subList(0, blank);
-        List<String> optionLines = blank < 0 ? List.of() : lines.subList(blank + 1, lines.size());
-
         List<String> mine = new ArrayList<>();
         boolean inMine = false;
-        for (String line : synopsis) {
+        for (String line : lines) {
             String text = line.startsWith("usage:") ? line.substring("usage:".length()) : line;
             String stripped = text.strip();
             if (stripped.startsWith("kata ")) {
                 inMine = stripped.startsWith("kata " + command + " ") || stripped.equals("kata " + command);
-            }
-            if (inMine) {
-                mine.add(stripped.startsWith("kata ") ? stripped : text);
+                if (inMine) {
+                    mine.add(stripped);
+                }
+            } else if (inMine && stripped.startsWith("[")) {
+                mine.add(text); // a continuation keeps its indentation, which lines it up under its command
+            } else {
+                inMine = false;
             }
         }
         if (mine.isEmpty()) {
@@ -56,7 +66,7 @@ final class Help {
             }
         }
         GLOBAL.forEach(named::add);
-        Map<String, List<String>> options = options(optionLines);
+        Map<String, List<String>> options = options(lines);
         StringBuilder out = new StringBuilder("usage: ");
         for (String line : mine) {
             if (out.length() > "usage: ".length()) {
@@ -65,7 +75,7 @@ final class Help {
                     out.append(" ".repeat("usage: ".length()));
                 }
             }
-            out.append(line); // a continuation line keeps its indentation, which lines it up under its command
+            out.append(line);
         }
         List<String> described = named.stream().filter(options::containsKey).toList();
         if (!described.isEmpty()) {

@@ -47,8 +47,8 @@ final class Progress {
     /** What the marks of {@code kata list} mean. */
     static final String LEGEND = """
             [x] passed in your last test run   [-] failed in your last test run   [ ] not run yet
-            ! under an exercise: your code changed since its last run (or no longer compiles), so its marks
-              may not hold any more; it says what to run.""";
+            ! under an exercise: your code changed after some of its marks were made (or no longer
+              compiles), so they may not hold any more; it says what to run.""";
 
     /** The table {@code kata list} prints, with its legend. */
     static String table(KataRepository repository, List<String> exercises) {
@@ -72,7 +72,7 @@ final class Progress {
             String progress = done.isEmpty() ? "not tested yet"
                     : String.format(Locale.ROOT, "%d/%d tasks, %d/%d points", passed, exercise.tasks().size(), earned,
                             exercise.possiblePoints());
-            Optional<Staleness.Verdict> stale = done.isEmpty() ? Optional.empty() : staleness.of(id);
+            Optional<Staleness.Verdict> stale = done.isEmpty() ? Optional.empty() : staleness.of(catalog);
             out.append(String.format(Locale.ROOT, row, id, exercise.level().title(), exercise.tasks().size(),
                     exercise.possiblePoints(), stale.isPresent() ? progress + " (stale)" : progress));
             stale.ifPresent(v -> out.append("    ! ").append(v.why()).append("\n      run: ").append(v.run()).append('\n'));

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether the progress {@code kata list} shows for an exercise still tells the truth: it comes
- * from the last test run, so it is stale when the learner's code ({@code src/main}) changed after
- * that run, and worse, when the code no longer compiles. The compiler runs only for an exercise
+ * Whether the progress {@code kata list} shows for an exercise still tells the truth: each mark
+ * comes from the last run of its task's tests, so they are stale when the learner's code
+ * ({@code src/main}) changed after the oldest of those runs (one task run since does not vouch
+ * for the others), and worse, when the code no longer compiles. The compiler runs only for an exercise
  * whose code changed since its last run (usually the one being worked on), in this JVM, into a
  * folder it deletes after.
  */
@@ -31,10 +32,17 @@ final class Staleness {
     }
 
     /** Empty when the exercise's progress is as its code is now (or it was never tested). */
-    Optional<Verdict> of(String exercise) {
+    Optional<Verdict> of(TaskCatalog catalog) {
+        String exercise = catalog.exercise().id();
         Path folder = repository.exercise(exercise);
-        Optional<FileTime> lastRun = newest(FileCopies.filesEndingWith(folder.resolve("target/surefire-reports"), ".xml")
-                .stream().filter(f -> f.getFileName().toString().startsWith("TEST-")).toList());
+        // The reports of the tasks' own test classes (and their nested ones): a report left by a
+        // class since renamed or removed marks nothing, so it must not keep the list stale.
+        Optional<FileTime> lastRun = oldest(FileCopies.filesEndingWith(folder.resolve("target/surefire-reports"), ".xml")
+                .stream().filter(f -> {
+                    String name = f.getFileName().toString();
+                    return name.startsWith("TEST-")
+                            && catalog.taskOf(name.substring("TEST-".length(), name.length() - ".xml".length())).isPresent();
+                }).toList());
         if (lastRun.isEmpty()) {
             return Optional.empty();
         }
@@ -46,10 +54,10 @@ final class Staleness {
         String run = "./kata test " + exercise;
         Optional<String> error = compileError(exercise);
         if (error.isPresent()) {
-            return Optional.of(new Verdict("your code changed since that run and no longer compiles: " + error.get(),
+            return Optional.of(new Verdict("your code changed since these marks were made and no longer compiles: " + error.get(),
                     "fix it, then " + run));
         }
-        return Optional.of(new Verdict("your code changed since that run", run + " to bring it up to date"));
+        return Optional.of(new Verdict("your code changed since these marks were made", run + " to bring it up to date"));
     }
 
     /** The first compile error of the learner's code, or empty when it compiles (or cannot be checked yet). */
@@ -76,15 +84,20 @@ final class Staleness {
     }
 
     private static Optional<FileTime> newest(List<Path> files) {
-        FileTime newest = null;
-        for (Path file : files) {
+        return times(files).max(FileTime::compareTo);
+    }
+
+    private static Optional<FileTime> oldest(List<Path> files) {
+        return times(files).min(FileTime::compareTo);
+    }
+
+    private static java.util.stream.Stream<FileTime> times(List<Path> files) {
+        return files.stream().map(file -> {
             try {
-                FileTime time = Files.getLastModifiedTime(file);
-                newest = newest == null || time.compareTo(newest) > 0 ? time : newest;
+                return Files.getLastModifiedTime(file);
             } catch (IOException e) {
-                // removed meanwhile: it changes nothing
+                return null; // removed meanwhile: it changes nothing
             }
-        }
-        return Optional.ofNullable(newest);
+        }).filter(java.util.Objects::nonNull);
     }
 }

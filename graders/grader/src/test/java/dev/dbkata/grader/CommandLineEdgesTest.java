@@ -65,6 +65,13 @@ class CommandLineEdgesTest {
                 .contains("--mistakes  ").doesNotContain("kata grade").doesNotContain("--fail-under");
         assertThat(Help.of("hint")).startsWith("usage: kata hint EXERCISE [TASK]").doesNotContain("--target");
         assertThat(Help.of("help")).as("the whole text for kata --help").isEqualTo(Arguments.USAGE);
+        String joined = Arguments.USAGE + "\n\n" + """
+                usage: kata grade --submissions DIR|FILE [EXERCISE...] [--jobs N]
+                       kata reset EXERCISE [TASK] [--yes]""";
+        assertThat(Help.of(joined, "grade")).as("several usage texts joined: every block's lines of the command")
+                .contains("usage: kata grade  [EXERCISE...]").contains("\n       kata grade --submissions DIR|FILE")
+                .doesNotContain("kata reset");
+        assertThat(Help.of(joined, "reset")).startsWith("usage: kata reset EXERCISE [TASK] [--yes]\n\noptions:\n  --ascii");
     }
 
     @Test
@@ -171,15 +178,37 @@ class CommandLineEdgesTest {
         Files.setLastModifiedTime(code, FileTime.fromMillis(run.toMillis() + 60_000));
         assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("01-passing")
-                .contains("0/2 tasks, 0/3 points (stale)\n    ! your code changed since that run\n"
+                .contains("0/2 tasks, 0/3 points (stale)\n    ! your code changed since these marks were made\n"
                         + "      run: ./kata test 02-failing to bring it up to date");
 
         out.reset();
+        Files.writeString(reports.resolve("TEST-fixture.failing.HalvingTest.xml"), """
+                <testsuite name="fixture.failing.HalvingTest">
+                  <testcase classname="fixture.failing.HalvingTest" name="halvesZero"><failure message="TODO"/></testcase>
+                </testsuite>
+                """);
+        Files.setLastModifiedTime(reports.resolve("TEST-fixture.failing.HalvingTest.xml"),
+                FileTime.fromMillis(run.toMillis() + 120_000));
+        assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("one task run since the change does not vouch for the other")
+                .contains("(stale)");
+
+        out.reset();
+        Files.setLastModifiedTime(reports.resolve("TEST-fixture.failing.DoublingTest.xml"),
+                FileTime.fromMillis(run.toMillis() + 120_000));
+        Files.writeString(reports.resolve("TEST-fixture.failing.RemovedTest.xml"), "<testsuite/>");
+        Files.setLastModifiedTime(reports.resolve("TEST-fixture.failing.RemovedTest.xml"), FileTime.fromMillis(0));
+        assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("every task ran after the change; an old report of a removed"
+                + " class marks nothing").doesNotContain("stale");
+
+        out.reset();
+        run = FileTime.fromMillis(run.toMillis() + 120_000);
         Files.writeString(code, Files.readString(code).replaceFirst("\\{", "{ int broken = ;"));
         Files.setLastModifiedTime(code, FileTime.fromMillis(run.toMillis() + 60_000));
         assertThat(main.run(new String[] {"list", "02-failing", "--repo", repo})).isEqualTo(Main.OK);
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("    ! your code changed since that run and no longer compiles: "
+                .contains("    ! your code changed since these marks were made and no longer compiles: "
                         + "src/main/java/fixture/failing/Doubler.java:")
                 .contains("      run: fix it, then ./kata test 02-failing");
     }
