@@ -20,7 +20,8 @@ public final class Backends {
     private static final Lazy<BackendChoice> CHOICE = Lazy.of(() -> {
         BackendChoice decided = BackendChoice.decide(System.getProperty(BackendChoice.PROPERTY),
                 System.getenv(), EmbeddedBackend::host, () -> DockerProbe.ofSystem().probe());
-        LOG.log(Level.INFO, "Database backend: {0} ({1})", decided.backend(), decided.reason());
+        LOG.log(Level.INFO, "Database backend: {0} ({1})", decided.backend(),
+                BackendChoice.verbose(System.getenv()) ? decided.reason() : BackendChoice.brief(decided.reason()));
         return decided;
     });
     private static final Lazy<Backend> CURRENT = Lazy.of(() ->
@@ -63,5 +64,11 @@ public final class Backends {
      * @param reason why, in words for a log or a report
      */
     public record Decision(String name, String reason) {
+
+        /** The reason in full with {@code -v} ({@code kata.verbose}, {@code KATA_VERBOSE}), else in a few words. */
+        public String reasonToShow() {
+            return BackendChoice.verbose(System.getenv()) ? reason
+                    : BackendChoice.brief(reason) + "; -v says why";
+        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.dbkata.fundamentals;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.StringReader;
 import java.time.Instant;
@@ -121,12 +121,14 @@ class BatchWritesTest {
     }
 
     private static ImportFailedException importExpectingFailure(PostgresNode node, String csv) {
-        ImportFailedException failure = catchThrowableOfType(ImportFailedException.class,
-                () -> importer(node).importCsv(new StringReader(csv)));
-        assertThat(failure)
+        Throwable thrown = catchThrowable(() -> importer(node).importCsv(new StringReader(csv)));
+        if (thrown instanceof UnsupportedOperationException todo) {
+            throw todo; // the skeleton's TODO says what to build better than "expected another exception"
+        }
+        assertThat(thrown)
                 .as("importCsv should refuse the file with an ImportFailedException naming the bad line")
-                .isNotNull();
-        return failure;
+                .isInstanceOf(ImportFailedException.class);
+        return (ImportFailedException) thrown;
     }
 
     private static void assertNothingImported(PostgresNode node) {

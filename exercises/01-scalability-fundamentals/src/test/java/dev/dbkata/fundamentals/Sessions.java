@@ -78,7 +78,7 @@ final class Sessions implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         List<Session> all;
         synchronized (opened) {
             all = new ArrayList<>(opened);
@@ -94,8 +94,14 @@ final class Sessions implements AutoCloseable {
             }
         }
         threads.shutdownNow();
-        if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("a situation's session thread did not end within 10 s");
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a situation's session thread did not end within 10 s");
+            }
+        } catch (InterruptedException e) {
+            // close() throws no InterruptedException (javac's -Xlint:try): keep the interrupt, say why.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a situation's session threads were ending", e);
         }
     }
 }

@@ -72,6 +72,7 @@ class AlertRulesTest {
 
     @Test
     @DisplayName("lag above the bound at three scrapes fires once, and resolves after the replica catches up")
+    @SuppressWarnings("try") // the endpoint serves the scrapes while the body runs; it is reached over HTTP only
     void lagFiresOnceAfterThreeScrapesAndResolves(PostgresCluster cluster) throws IOException {
         AlertEvaluator alerts = evaluator();
         try (MetricsEndpoint endpoint = start(cluster)) {
@@ -100,6 +101,7 @@ class AlertRulesTest {
 
     @Test
     @DisplayName("a single spike, or two spikes with a dip between them, fires nothing")
+    @SuppressWarnings("try") // the endpoint serves the scrapes while the body runs; it is reached over HTTP only
     void aSpikeFiresNothing(PostgresCluster cluster) throws IOException {
         AlertEvaluator alerts = evaluator();
         try (MetricsEndpoint endpoint = start(cluster)) {
@@ -159,6 +161,7 @@ class AlertRulesTest {
 
     @Test
     @DisplayName("bloat above the ratio after a mass delete fires, and VACUUM resolves it")
+    @SuppressWarnings("try") // the endpoint serves the scrapes while the body runs; it is reached over HTTP only
     void bloatFiresAndVacuumResolvesIt(PostgresCluster cluster) throws IOException, SQLException {
         PostgresNode primary = cluster.primary();
         Ledger.create(primary, 2000);

@@ -140,8 +140,9 @@ class TopStatementsTest {
     @DisplayName("a limit below 1 is refused; the limit caps the list")
     void limitIsChecked(PostgresNode node) throws SQLException {
         TopStatements tool = new TopStatements(node.dataSource());
-        assertThatThrownBy(() -> tool.top(RankBy.CALLS, 0)).isInstanceOf(IllegalArgumentException.class);
+        // The ranking first: on the skeleton it stops at the TODO, which says what to build.
         assertThat(tool.top(RankBy.TOTAL_TIME, 2)).as("top(TOTAL_TIME, 2)").hasSize(2);
+        assertThatThrownBy(() -> tool.top(RankBy.CALLS, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String first(List<StatementCost> ranked) {

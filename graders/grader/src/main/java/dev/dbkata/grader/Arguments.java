@@ -46,7 +46,9 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
                                              reference and check its task's tests fail (exit 1 when one passes)
               --exercise-timeout S           limit per exercise, in seconds (default 180)
               --repo DIR                     the kata repository (default: the one the kata script is in)
-              --help, -h                     this text""";
+              --ascii                        plain ASCII output (the default where LANG/LC_ALL/LC_CTYPE is not UTF-8)
+              --verbose, -v                  say more: why this database backend, each Docker endpoint tried
+              --help, -h                     this text (kata COMMAND --help: that command's part)""";
 
     static Arguments parse(String[] args) {
         if (args.length == 0) {
@@ -54,7 +56,11 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
         }
         String command = args[0];
         List<String> names = new ArrayList<>();
-        boolean help = "--help".equals(command) || "-h".equals(command) || "help".equals(command);
+        // --help wins wherever it stands, even where an option expects its value (grade --output --help).
+        boolean help = Help.asked(args);
+        if (help) {
+            args = new String[] {command, "--help"}; // nothing else is read, so nothing else can be wrong
+        }
         Path repo = Path.of(System.getProperty("kata.root", "."));
         String targetName = "exercises";
         Path submission = null;
@@ -76,12 +82,18 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
                 mistakes = true;
                 continue;
             }
+            if (Terminal.FLAGS.contains(arg)) {
+                continue; // --ascii, --verbose: how to print, which Terminal reads from the same words
+            }
             if (!arg.startsWith("--")) {
                 names.add(arg);
                 continue;
             }
+            if (!Help.options(USAGE).contains(arg)) {
+                throw new GradingException(Help.unknownOption(command, arg));
+            }
             if (i + 1 >= args.length) {
-                throw new GradingException(arg + " needs a value\n" + USAGE);
+                throw new GradingException(arg + " needs a value\n" + Help.of(command));
             }
             String value = args[++i];
             switch (arg) {
@@ -95,7 +107,7 @@ record Arguments(String command, List<String> names, boolean help, Path repo, St
                 case "--jobs" -> jobs = (int) whole(arg, value, 1, 8);
                 case "--test-timeout" -> testTimeout = Duration.ofSeconds(whole(arg, value, 1, 3600));
                 case "--exercise-timeout" -> exerciseTimeout = Duration.ofSeconds(whole(arg, value, 5, 36000));
-                default -> throw new GradingException("unknown option " + arg + "\n" + USAGE);
+                default -> throw new GradingException(Help.unknownOption(command, arg));
             }
         }
         if (!"exercises".equals(targetName) && !"solutions".equals(targetName)) {

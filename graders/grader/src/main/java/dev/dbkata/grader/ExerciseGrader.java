@@ -41,11 +41,7 @@ final class ExerciseGrader {
         long start = System.nanoTime();
         TaskCatalog catalog = repository.catalog(id);
         ExerciseInfo exercise = catalog.exercise();
-        List<String> unknown = onlyTasks.stream()
-                .filter(task -> exercise.tasks().stream().noneMatch(t -> t.id().equals(task))).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw new GradingException(id + " has no task " + String.join(", ", unknown));
-        }
+        onlyTasks.stream().sorted().forEach(task -> Names.requireTask(catalog, task));
         ExerciseResult result;
         try {
             result = gradeCatalogued(catalog, workDir, start);
@@ -112,11 +108,12 @@ final class ExerciseGrader {
 
         List<List<TaskResult>> runs = new ArrayList<>();
         String runProblem = null;
+        TestCode testCode = new TestCode(repository.exercise(id).resolve("src/test/java"));
         for (int run = 1; run <= repeat; run++) {
             ExerciseJvm.Ending ending = jvm.run(workDir, classes, testClasses, dependencies, selectedClasses(exercise));
             RunOutcome outcome = RunOutcome.of(ending);
             runs.add(outcome.problem() == null || !outcome.outcomes().isEmpty()
-                    ? TaskScoring.score(catalog, outcome.outcomes())
+                    ? TaskScoring.score(catalog, testCode.attach(outcome.outcomes()))
                     : TaskScoring.all(exercise, outcome.status(), outcome.problem()));
             runProblem = runProblem != null ? runProblem : outcome.problem();
         }

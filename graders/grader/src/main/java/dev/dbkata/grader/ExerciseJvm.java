@@ -64,6 +64,8 @@ final class ExerciseJvm {
         classpath.add(classes.toString());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-Dkata.backend=" + backend, "-Dfile.encoding=UTF-8",
+                // kata ... -v: the tests' own backend messages in full too (KATA_VERBOSE is inherited anyway).
+                "-D" + Terminal.VERBOSE_PROPERTY + "=" + (Boolean.getBoolean(Terminal.VERBOSE_PROPERTY) ? "true" : ""),
                 "-cp", String.join(File.pathSeparator, classpath),
                 ExerciseRunner.class.getName(), testClasses.toString(), Long.toString(Math.max(1, perTest.toSeconds()))));
         if (!only.isEmpty()) {

@@ -47,13 +47,8 @@ public final class Grader {
     }
 
     public Report grade(Request request) {
+        Names.requireExercises(request.repository(), request.exercises());
         String backend = chooseBackend(progress);
-        List<String> unknown = request.exercises().stream()
-                .filter(e -> !request.repository().exercises().contains(e)).toList();
-        if (!unknown.isEmpty()) {
-            throw new GradingException("no such exercise: " + String.join(", ", unknown) + " (exercises are: "
-                    + String.join(", ", request.repository().exercises()) + ")");
-        }
         SourceCompiler compiler = new SourceCompiler();
         ExerciseJvm jvm = new ExerciseJvm(backend, request.perTest(), request.perExercise());
         ExerciseGrader exerciseGrader = new ExerciseGrader(request.repository(), request.target(), jvm, compiler,
@@ -109,7 +104,7 @@ public final class Grader {
     static String chooseBackend(PrintStream progress) {
         try {
             Backends.Decision choice = Backends.decide();
-            progress.println("Database backend: " + choice.name() + " (" + choice.reason() + ")");
+            progress.println("Database backend: " + choice.name() + " (" + choice.reasonToShow() + ")");
             return choice.name();
         } catch (InfrastructureException e) {
             throw new GradingException(e.getMessage(), e);

@@ -31,7 +31,7 @@ final class Hints {
         for (String line : hintsMarkdown.lines().toList()) {
             if (line.startsWith("## ")) {
                 if (current != null) {
-                    hints.add(current.toString().strip());
+                    hints.add(dedented(current));
                     current = null;
                 }
                 inSection = Pattern.compile("(^|[^a-z0-9-])" + Pattern.quote(taskId) + "($|[^a-z0-9-])")
@@ -44,7 +44,7 @@ final class Hints {
             boolean startsHint = line.startsWith("### ") || LIST_ITEM.matcher(line).matches();
             if (startsHint) {
                 if (current != null) {
-                    hints.add(current.toString().strip());
+                    hints.add(dedented(current));
                 }
                 // The marker goes: "Hint 2 of 5" already says which one it is.
                 current = new StringBuilder(line.startsWith("### ") ? line.substring(4)
@@ -54,9 +54,26 @@ final class Hints {
             }
         }
         if (current != null) {
-            hints.add(current.toString().strip());
+            hints.add(dedented(current));
         }
         return hints;
+    }
+
+    /**
+     * A hint as the learner should read it: without the indentation that continues a list item in
+     * Markdown (its first line has none, being after the marker). What is indented further (a code
+     * block, a nested list) keeps its indentation relative to the rest.
+     */
+    static String dedented(CharSequence hint) {
+        List<String> lines = hint.toString().strip().lines().toList();
+        int common = lines.stream().skip(1).filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            out.append(i == 0 || line.isBlank() ? line.strip() : line.substring(common)).append('\n');
+        }
+        return out.toString().strip();
     }
 
     /**
@@ -66,10 +83,7 @@ final class Hints {
     static String next(KataRepository repository, String exercise, String taskId) {
         TaskCatalog catalog = repository.catalog(exercise);
         String task = taskId != null ? taskId : firstTaskNotDone(repository, catalog);
-        if (catalog.exercise().tasks().stream().noneMatch(t -> t.id().equals(task))) {
-            throw new GradingException(exercise + " has no task " + task + "; its tasks are: "
-                    + String.join(", ", catalog.exercise().tasks().stream().map(TaskInfo::id).toList()));
-        }
+        Names.requireTask(catalog, task);
         Path file = repository.exercise(exercise).resolve("HINTS.md");
         List<String> hints = of(read(file).orElseThrow(() -> new GradingException(exercise + " has no HINTS.md")), task);
         if (hints.isEmpty()) {

@@ -46,6 +46,9 @@ public final class KataRepository {
 
     /** The exercise's tasks, read from its tests. */
     public TaskCatalog catalog(String id) {
+        if (!Files.isDirectory(exercise(id).resolve("src/test/java"))) {
+            Names.requireExercises(this, List.of(id));
+        }
         return TaskCatalog.read(id, exercise(id).resolve("src/test/java"), exercise(id).resolve("README.md"));
     }
 

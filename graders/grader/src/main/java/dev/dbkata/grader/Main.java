@@ -43,17 +43,26 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new Main(System.out, System.err, System.getenv()).run(args));
+        Terminal terminal = Terminal.of(System.getenv(), args);
+        if (terminal.verbose()) {
+            System.setProperty(Terminal.VERBOSE_PROPERTY, "true");
+        }
+        PrintStream out = terminal.stream(System.out);
+        PrintStream err = terminal.stream(System.err);
+        int status = new Main(out, err, System.getenv()).run(args);
+        out.flush();
+        err.flush();
+        System.exit(status);
     }
 
     int run(String[] args) {
-        if (BootcampCommands.handles(args)) {
+        if (BootcampCommands.handles(args) && !Help.asked(args)) {
             return BootcampCommands.run(args, out, err, System.in);
         }
         try {
             Arguments arguments = Arguments.parse(args);
             if (arguments.help()) {
-                out.println(Arguments.USAGE + "\n\n" + BootcampCommands.USAGE);
+                out.println(Help.of(Arguments.USAGE + "\n\n" + BootcampCommands.USAGE, arguments.command()));
                 return OK;
             }
             KataRepository repository = new KataRepository(arguments.repo());
@@ -61,9 +70,12 @@ public final class Main {
                 case "grade" -> grade(repository, arguments);
                 case "verify" -> verify(repository, arguments);
                 case "list" -> {
-                    out.print(Progress.table(repository, repository.exercises()));
+                    Names.requireExercises(repository, arguments.exercises());
+                    out.print(Progress.table(repository,
+                            arguments.exercises().isEmpty() ? repository.exercises() : arguments.exercises()));
                     yield OK;
                 }
+                case "names" -> Names.check(repository, arguments.exercises());
                 case "hint" -> {
                     List<String> names = arguments.exercises();
                     if (names.isEmpty() || names.size() > 2) {
@@ -125,6 +137,7 @@ public final class Main {
     }
 
     private int verify(KataRepository repository, Arguments arguments) {
+        Names.requireExercises(repository, arguments.exercises());
         if (arguments.mistakes()) {
             return verifyMistakes(repository, arguments);
         }

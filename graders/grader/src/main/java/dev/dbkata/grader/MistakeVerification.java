@@ -107,11 +107,7 @@ final class MistakeVerification {
 
     /** Grades every mistake of the exercises, {@code jobs} at a time; outcomes in the order of the patches. */
     List<Outcome> verify(List<String> exercises) {
-        List<String> unknown = exercises.stream().filter(e -> !repository.exercises().contains(e)).toList();
-        if (!unknown.isEmpty()) {
-            throw new GradingException("no such exercise: " + String.join(", ", unknown) + " (exercises are: "
-                    + String.join(", ", repository.exercises()) + ")");
-        }
+        Names.requireExercises(repository, exercises);
         List<Path> files = exercises.stream().flatMap(e -> patches(repository, e).stream()).toList();
         if (files.isEmpty()) {
             return List.of();

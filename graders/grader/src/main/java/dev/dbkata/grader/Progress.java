@@ -44,16 +44,25 @@ final class Progress {
         return done;
     }
 
-    /** The table {@code kata list} prints. */
+    /** What the marks of {@code kata list} mean. */
+    static final String LEGEND = """
+            [x] passed in your last test run   [-] failed in your last test run   [ ] not run yet
+            ! under an exercise: your code changed after some of its marks were made (or no longer
+              compiles), so they may not hold any more; it says what to run.""";
+
+    /** The table {@code kata list} prints, with its legend. */
     static String table(KataRepository repository, List<String> exercises) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-24s %-13s %5s %6s  %s%n", "Exercise", "Level",
+        int width = Math.max(24, exercises.stream().mapToInt(String::length).max().orElse(0));
+        String row = "%-" + width + "s %-13s %5s %6s  %s%n";
+        Staleness staleness = new Staleness(repository, SourceCompiler::new);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, row, "Exercise", "Level",
                 "Tasks", "Points", "Your progress (from your last test run)"));
         for (String id : exercises) {
             TaskCatalog catalog;
             try {
                 catalog = repository.catalog(id);
             } catch (GradingException e) {
-                out.append(String.format(Locale.ROOT, "%-24s %s%n", id, e.getMessage()));
+                out.append(String.format(Locale.ROOT, "%-" + width + "s %s%n", id, e.getMessage()));
                 continue;
             }
             ExerciseInfo exercise = catalog.exercise();
@@ -63,15 +72,17 @@ final class Progress {
             String progress = done.isEmpty() ? "not tested yet"
                     : String.format(Locale.ROOT, "%d/%d tasks, %d/%d points", passed, exercise.tasks().size(), earned,
                             exercise.possiblePoints());
-            out.append(String.format(Locale.ROOT, "%-24s %-13s %5d %6d  %s%n", id, exercise.level().title(),
-                    exercise.tasks().size(), exercise.possiblePoints(), progress));
+            Optional<Staleness.Verdict> stale = done.isEmpty() ? Optional.empty() : staleness.of(catalog);
+            out.append(String.format(Locale.ROOT, row, id, exercise.level().title(), exercise.tasks().size(),
+                    exercise.possiblePoints(), stale.isPresent() ? progress + " (stale)" : progress));
+            stale.ifPresent(v -> out.append("    ! ").append(v.why()).append("\n      run: ").append(v.run()).append('\n'));
             for (TaskInfo task : exercise.tasks()) {
                 String mark = !done.containsKey(task.id()) ? " " : done.get(task.id()) ? "x" : "-";
                 out.append(String.format(Locale.ROOT, "    [%s] %-28s %-13s %d  %s%n", mark, task.id(), task.level().title(),
                         task.points(), task.title()));
             }
         }
-        return out.toString();
+        return out.append('\n').append(LEGEND).append('\n').toString();
     }
 
     private static Optional<Element> parse(Path xml) {

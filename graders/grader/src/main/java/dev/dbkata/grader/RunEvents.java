@@ -42,15 +42,15 @@ final class RunEvents {
             }
             String id = event.path("id").asText();
             switch (event.path("event").asText()) {
-                case "discovered" -> discovered.put(id,
-                        new String[] {event.path("class").asText(), event.path("name").asText()});
+                case "discovered" -> discovered.put(id, new String[] {event.path("class").asText(),
+                        event.path("name").asText(), event.path("method").asText("")});
                 case "started" -> lastStarted = id;
                 case "finished" -> {
-                    String[] test = discovered.getOrDefault(id, new String[] {"", id});
+                    String[] test = discovered.getOrDefault(id, new String[] {"", id, ""});
                     finished.putIfAbsent(id, new TestOutcome(test[0], test[1], status(event.path("status").asText()),
                             event.hasNonNull("message") ? event.get("message").asText() : null,
                             event.path("durationMs").asLong(), event.path("output").asText(""),
-                            observed(event.path("observed"))));
+                            observed(event.path("observed")), test[2], ""));
                 }
                 case "done" -> done = true;
                 default -> {
@@ -61,7 +61,7 @@ final class RunEvents {
                 : discovered.getOrDefault(lastStarted, new String[] {"", lastStarted})[1];
         List<TestOutcome> outcomes = discovered.entrySet().stream()
                 .map(e -> finished.getOrDefault(e.getKey(), new TestOutcome(e.getValue()[0], e.getValue()[1],
-                        unfinishedStatus, unfinishedMessage, 0, "")))
+                        unfinishedStatus, unfinishedMessage, 0, "", List.of(), e.getValue()[2], "")))
                 .toList();
         return new Run(outcomes, done, stoppedIn);
     }

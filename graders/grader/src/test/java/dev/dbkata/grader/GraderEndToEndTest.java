@@ -200,6 +200,28 @@ class GraderEndToEndTest {
                 .anySatisfy(o -> assertThat(o).contains("solutions/01-passing: no SOLUTION.md"));
         assertThat(Verification.offenders(kata, skeletons, skeletons))
                 .anySatisfy(o -> assertThat(o).contains("solutions/02-failing: task doubling is failed"));
+
+        ExerciseResult failing = exercise(report, "02-failing");
+        Report checkFirst = new Report("embedded", "exercises", List.of(new ExerciseResult(failing.exercise(),
+                failing.tasks().stream().map(t -> new TaskResult(t.task(), t.status(), "expected 6 but was 5 [doubles 3]",
+                        t.durationMs(), t.tests(), t.runs(), t.passedRuns())).toList(), failing.durationMs(), null)));
+        assertThat(Verification.offenders(kata, solutions, checkFirst)).as("a skeleton task that fails on a check, not a TODO")
+                .anySatisfy(o -> assertThat(o).contains("exercises/02-failing: task doubling fails on the skeleton with a"
+                        + " check's message, not a TODO(...) that says what to build"));
+    }
+
+    @Test
+    @DisplayName("each test outcome carries its method's source from the exercise's test class (Exercism's test_code)")
+    void testCode() {
+        TestOutcome halvesZero = exercise(report, "02-failing").tasks().stream().flatMap(t -> t.tests().stream())
+                .filter(t -> t.method().equals("halvesZero")).findFirst().orElseThrow();
+        assertThat(halvesZero.testCode()).isEqualTo("""
+                @Test
+                void halvesZero() {
+                    assertEquals(0, Doubler.twice(0) / 2, "half of twice 0 should be 0");
+                }""");
+        assertThat(dev.dbkata.grader.format.ReportFormat.EXERCISM.render(report))
+                .contains("\"test_code\" : \"@Test\\nvoid halvesZero() {\\n");
     }
 
     private Grader grader() {

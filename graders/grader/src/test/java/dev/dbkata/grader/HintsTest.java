@@ -18,7 +18,7 @@ class HintsTest {
         String hints = Files.readString(FixtureKata.copyTo(folder).exercise("01-passing").resolve("HINTS.md"));
 
         assertThat(Hints.of(hints, "overflow")).containsExactly("Java ints wrap around.",
-                "Nothing to do:\n   it already works.");
+                "Nothing to do:\nit already works.");
         assertThat(Hints.of(hints, "adding")).containsExactly("Start small\nUse `+`.");
         assertThat(Hints.of(hints, "add")).as("a task id matches whole words only").isEmpty();
     }
@@ -42,5 +42,24 @@ class HintsTest {
 
         assertThatThrownBy(() -> Hints.next(kata, "01-passing", "nope")).hasMessageContaining("no task nope")
                 .hasMessageContaining("overflow, adding");
+        assertThatThrownBy(() -> Hints.next(kata, "01-pasing", null)).hasMessageContaining("there is no exercise 01-pasing")
+                .hasMessageContaining("Did you mean 01-passing?");
+    }
+
+    @Test
+    @DisplayName("a hint is printed without the indentation that continues a Markdown list item; deeper indentation stays")
+    void dedented() {
+        String hints = """
+                ## task
+                1. Count the round trips:
+                   one per statement,
+                   one per commit.
+
+                       SELECT 1;   -- a code block, indented four more
+                2. Next.
+                """;
+        assertThat(Hints.of(hints, "task").get(0)).isEqualTo(
+                "Count the round trips:\none per statement,\none per commit.\n\n    SELECT 1;   -- a code block, indented four more");
+        assertThat(Hints.dedented("   only one line  ")).isEqualTo("only one line");
     }
 }

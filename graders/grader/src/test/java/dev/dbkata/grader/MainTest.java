@@ -64,7 +64,7 @@ class MainTest {
         assertThat(main.run(new String[] {"grade", "--repo", folder.toString()})).isEqualTo(Main.UNUSABLE);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("--repeat takes a number from 1 to 100, not zero")
-                .contains("no such exercise: 99-nothing")
+                .contains("there is no exercise 99-nothing.")
                 .contains("has no exercises/ folder")
                 .contains("is not a kata repository");
     }

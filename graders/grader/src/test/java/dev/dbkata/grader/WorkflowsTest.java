@@ -70,7 +70,7 @@ class WorkflowsTest {
     void currentMajors() throws Exception {
         for (String file : List.of("grade-submission.yml", "grade-class.yml")) {
             JsonNode jobs = read(file).get("jobs");
-            jobs.fields().forEachRemaining(job -> steps(job.getValue()).stream().filter(s -> s.has("uses")).forEach(s -> {
+            jobs.properties().forEach(job -> steps(job.getValue()).stream().filter(s -> s.has("uses")).forEach(s -> {
                 String[] uses = s.get("uses").asText().split("@");
                 assertThat(CURRENT).as(file + ": an action this test knows").containsKey(uses[0]);
                 assertThat(uses[1]).as(file + ": " + uses[0]).isEqualTo(CURRENT.get(uses[0]));

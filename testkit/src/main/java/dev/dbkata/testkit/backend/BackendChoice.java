@@ -1,5 +1,6 @@
 package dev.dbkata.testkit.backend;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -21,6 +22,22 @@ public record BackendChoice(Kind backend, String reason) {
 
     public enum Kind { EMBEDDED, DOCKER }
 
+    /** Set by {@code kata ... -v}: say every reason in full (each Docker endpoint tried and why). */
+    public static final String VERBOSE_PROPERTY = "kata.verbose";
+    public static final String VERBOSE_ENV = "KATA_VERBOSE";
+
+    /** Whether the reasons are wanted in full: {@code -Dkata.verbose=true} or {@code KATA_VERBOSE=1} (or true, yes). */
+    public static boolean verbose(Map<String, String> env) {
+        List<String> yes = List.of("1", "true", "yes");
+        return yes.contains(System.getProperty(VERBOSE_PROPERTY, "").trim().toLowerCase(Locale.ROOT))
+                || yes.contains(env.getOrDefault(VERBOSE_ENV, "").trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** The reason in a few words, for one short line: up to its first colon or semicolon ({@code auto}). */
+    public static String brief(String reason) {
+        return reason.split("[:;]", 2)[0].strip();
+    }
+
     /**
      * Decides. {@code embedded} is asked only in {@code auto} mode; {@code probe} only when Docker
      * was asked for, or {@code auto} finds that the embedded binaries cannot run here.
@@ -41,7 +58,7 @@ public record BackendChoice(Kind backend, String reason) {
                 DockerProbe.Result result = probe.get();
                 if (!result.available()) {
                     throw new BackendUnavailableException("The docker backend was requested (" + source
-                            + "=docker) but no Docker daemon answered: " + result.detail() + ".\n"
+                            + "=docker) but no Docker daemon answered: " + result.reasons(verbose(env)) + ".\n"
                             + "Start Docker (or set DOCKER_HOST), or run without Docker: -D" + PROPERTY
                             + "=embedded (the default, auto, picks embedded wherever its binaries run).");
                 }
@@ -57,7 +74,7 @@ public record BackendChoice(Kind backend, String reason) {
                 DockerProbe.Result result = probe.get();
                 if (!result.available()) {
                     throw new BackendUnavailableException("No backend can start servers here: " + host.why()
-                            + ", and no Docker daemon answered (" + result.detail() + "). Start Docker (or set"
+                            + ", and no Docker daemon answered (" + result.reasons(verbose(env)) + "). Start Docker (or set"
                             + " DOCKER_HOST) and run again.");
                 }
                 return new BackendChoice(Kind.DOCKER, "auto: " + host.why() + "; a Docker daemon answered at "

@@ -46,8 +46,26 @@ public final class DockerProbe {
         return new DockerProbe(System.getenv(), DEFAULT_TIMEOUT);
     }
 
-    /** The outcome: the endpoint that answered, or why none did. */
+    /** The outcome: the endpoint that answered, or why none did ({@code detail}: each endpoint tried and why). */
     public record Result(boolean available, String endpoint, String detail) {
+
+        /**
+         * Why no daemon answered, in one short line: the detail when one endpoint was tried, else
+         * how many were and how the first one failed.
+         */
+        public String summary() {
+            if (available) {
+                return "answered at " + endpoint;
+            }
+            String[] tried = detail.split("; ");
+            return tried.length <= 1 ? detail
+                    : tried.length + " endpoints tried, none answered (" + tried[0] + ", ...; -v or KATA_VERBOSE=1 lists them all)";
+        }
+
+        /** {@link #detail()} when {@code verbose}, else {@link #summary()}. */
+        public String reasons(boolean verbose) {
+            return verbose ? detail : summary();
+        }
     }
 
     public Result probe() {

@@ -146,4 +146,26 @@ class BackendChoiceTest {
                 .hasMessageContaining("Unknown backend \"podman\"")
                 .hasMessageContaining("auto, embedded or docker");
     }
+
+    @Test
+    void theDockerProbesReasonsAreOneShortLineUnlessVerbose() {
+        String fourTried = "unix:///var/run/docker.sock (no such socket); unix:///home/a/.docker/run/docker.sock"
+                + " (no such socket); unix:///home/a/.docker/desktop/docker.sock (no such socket);"
+                + " unix:///run/user/1000/docker.sock (Connection refused)";
+        Supplier<DockerProbe.Result> none = () -> new DockerProbe.Result(false, null, fourTried);
+
+        assertThatThrownBy(() -> BackendChoice.decide("docker", Map.of(), host(LINUX), none))
+                .hasMessageContaining("no Docker daemon answered: 4 endpoints tried, none answered"
+                        + " (unix:///var/run/docker.sock (no such socket), ...; -v or KATA_VERBOSE=1 lists them all).")
+                .hasMessageNotContaining("Connection refused");
+        assertThatThrownBy(() -> BackendChoice.decide(null, Map.of("KATA_VERBOSE", "1"), host(WINDOWS), none))
+                .hasMessageContaining(fourTried);
+        assertThat(new DockerProbe.Result(false, null, "tcp://x:1 (no answer within 500 ms)").summary())
+                .as("one endpoint: its reason is short already").isEqualTo("tcp://x:1 (no answer within 500 ms)");
+        assertThat(BackendChoice.brief("auto: the embedded binaries run on Linux x86-64; Docker only where ..."))
+                .isEqualTo("auto");
+        assertThat(BackendChoice.brief("embedded requested by KATA_BACKEND")).isEqualTo("embedded requested by KATA_BACKEND");
+        assertThat(BackendChoice.verbose(Map.of("KATA_VERBOSE", "true"))).isTrue();
+        assertThat(BackendChoice.verbose(Map.of("KATA_VERBOSE", "0"))).isFalse();
+    }
 }

@@ -67,12 +67,17 @@ final class EchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         listener.close();
         for (Socket socket : accepted) {
             socket.close();
         }
         threads.shutdownNow();
-        threads.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // close() throws no InterruptedException (javac's -Xlint:try): keep the interrupt for the caller.
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -14,9 +14,10 @@ import dev.dbkata.grader.TestOutcome;
 /**
  * Exercism's test-runner {@code results.json}, version 3: a top-level status ({@code pass},
  * {@code fail}, or {@code error} when tests could not run, with a message), and per test its
- * name, status, message, output (at most 500 characters) and {@code task_id}: the task's number,
- * 1-based, in its exercise's README order. A failing test's message ends with what the database
- * saw (the SQL the learner's code sent), when there is any. With several exercises graded, test names start with
+ * name, status, message, output (at most 500 characters), {@code test_code} (the test method's
+ * source, from the exercise's test class) and {@code task_id}: the task's number, 1-based, in its
+ * exercise's README order. A failing test's message ends with what the database saw (the SQL the
+ * learner's code sent), when there is any. With several exercises graded, test names start with
  * the exercise's id.
  */
 final class ExercismReport implements ReportFormat.Renderer {
@@ -52,6 +53,9 @@ final class ExercismReport implements ReportFormat.Renderer {
                             message += "\n\n" + ObservedSql.heading(test) + "\n" + ObservedSql.block(test.observed(), "  ");
                         }
                         t.put("message", message);
+                    }
+                    if (!test.testCode().isEmpty()) {
+                        t.put("test_code", test.testCode());
                     }
                     if (!test.output().isEmpty()) {
                         t.put("output", capped(test.output()));

@@ -109,7 +109,9 @@ public final class ExerciseRunner {
     }
 
     private static void discovered(EventLog log, TestIdentifier test) {
-        log.write("discovered", "id", test.getUniqueId(), "class", className(test), "name", test.getDisplayName());
+        log.write("discovered", "id", test.getUniqueId(), "class", className(test), "name", test.getDisplayName(),
+                "method", test.getSource().filter(MethodSource.class::isInstance)
+                        .map(s -> ((MethodSource) s).getMethodName()).orElse(""));
     }
 
     private static String className(TestIdentifier test) {
