@@ -10,12 +10,42 @@ package dev.dbkata.grader;
  * @param output    what the test printed, or empty
  * @param observed  the SQL the learner's code sent during the test, per node in order (the last
  *                  statements only; empty when the test passed or used no database)
+ * @param cause     for a {@link TaskStatus#FAILED failed} test, what failed: a check, a bounded wait
+ *                  that gave up, or something the code (or a later step) threw; null when unknown
+ *                  or when the test did not fail. It decides which test's message a task shows
+ *                  ({@link TaskScoring}), never the task's status
  */
 public record TestOutcome(String className, String name, TaskStatus status, String message, long durationMs,
-        String output, java.util.List<ObservedStatement> observed) {
+        String output, java.util.List<ObservedStatement> observed, Cause cause) {
+
+    /** What made a failed test fail, from the most telling to the least. */
+    public enum Cause {
+        /** An assertion of the lesson failed: it says what is wrong in the lesson's words. */
+        CHECK,
+        /** A bounded wait gave up: it says what never happened, seldom why. */
+        WAIT,
+        /** The code under test, or a step of the test after the mistake, threw. */
+        THREW;
+
+        /** The runner's word for it ({@code check}, {@code wait}, {@code threw}); null for anything else. */
+        static Cause fromKey(String key) {
+            for (Cause cause : values()) {
+                if (cause.name().equalsIgnoreCase(key)) {
+                    return cause;
+                }
+            }
+            return null;
+        }
+    }
 
     public TestOutcome {
         observed = observed == null ? java.util.List.of() : java.util.List.copyOf(observed);
+    }
+
+    /** A result without a known cause. */
+    public TestOutcome(String className, String name, TaskStatus status, String message, long durationMs,
+            String output, java.util.List<ObservedStatement> observed) {
+        this(className, name, status, message, durationMs, output, observed, null);
     }
 
     /** A result without observed statements. */
