@@ -46,8 +46,9 @@ final class TaskScoring {
     }
 
     /**
-     * The test whose message explains a task best, among those that did not pass: a failed check
-     * (an assertion in the lesson's words) first, then a bounded wait that gave up, then an
+     * The test whose message explains a task best, among those that did not pass: a {@code TODO(}
+     * of the skeleton first (nothing tells more than "not built yet", even when another test
+     * caught it and failed a check instead), then a failed check (an assertion in the lesson's words), then a bounded wait that gave up, then an
      * exception the code or a later step threw, then a test that ran out of time, then an error of
      * the servers, then a skipped test. Among equals, the first that ran: an exercise chooses the
      * test that explains a task best by running it first (JUnit's {@code @Order}, see
@@ -62,7 +63,7 @@ final class TaskScoring {
 
     private static int tellingRank(TestOutcome test) {
         return switch (test.status()) {
-            case FAILED -> test.cause() == null ? 2 : switch (test.cause()) {
+            case FAILED -> isTodo(test) ? -1 : test.cause() == null ? 2 : switch (test.cause()) {
                 case CHECK -> 0;
                 case WAIT -> 1;
                 case THREW -> 2;
@@ -72,6 +73,10 @@ final class TaskScoring {
             case SKIPPED -> 5;
             case PASSED -> 6;
         };
+    }
+
+    private static boolean isTodo(TestOutcome test) {
+        return test.message() != null && test.message().contains("TODO(");
     }
 
     /** Folds the results of several runs of one exercise: worst status, runs passed counted. */

@@ -78,6 +78,16 @@ class TaskScoringTest {
         assertThat(noFailure.message()).isEqualTo("TimeoutException [slow]");
     }
 
+    @Test
+    @DisplayName("a skeleton's TODO outranks a check that caught it (a test that expects a refusal catches the TODO too)")
+    void todoFirst(@TempDir Path folder) {
+        TaskResult adding = adding(folder,
+                failed("refuses", "the primary answers, so promoting a replica would make two primaries", Cause.CHECK),
+                failed("promotes", "UnsupportedOperationException: TODO(failover): promote the replica", Cause.THREW));
+
+        assertThat(adding.message()).isEqualTo("UnsupportedOperationException: TODO(failover): promote the replica [promotes]");
+    }
+
     private static TestOutcome failed(String name, String message, Cause cause) {
         return new TestOutcome(ADDING, name, TaskStatus.FAILED, message, 10, "", List.of(), cause);
     }
