@@ -90,7 +90,9 @@ class FailoverTest {
 
         assertThat(router.primary()).as("the router's primary after failover").isEqualTo(promoted);
         assertThat(cluster.replicas().stream().filter(r -> r.name().equals(promoted.name())).findFirst().orElseThrow()
-                .isInRecovery()).as("%s after failover: pg_is_in_recovery()", promoted.name()).isFalse();
+                .isInRecovery()).as("%s after failover: pg_is_in_recovery(). failover() must return only once the"
+                + " promoted replica takes writes: pg_promote(false) only asks; poll pg_is_in_recovery()",
+                promoted.name()).isFalse();
     }
 
     @Test
