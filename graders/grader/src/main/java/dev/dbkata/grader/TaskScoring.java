@@ -48,9 +48,9 @@ final class TaskScoring {
     /**
      * The test whose message explains a task best, among those that did not pass: a {@code TODO(}
      * of the skeleton first (nothing tells more than "not built yet", even when another test
-     * caught it and failed a check instead), then a failed check (an assertion in the lesson's words), then a bounded wait that gave up, then an
-     * exception the code or a later step threw, then a test that ran out of time, then an error of
-     * the servers, then a skipped test. Among equals, the first that ran: an exercise chooses the
+     * caught it and failed a check instead), then a failed check (an assertion in the lesson's
+     * words), then a bounded wait that gave up, then an exception the code or a later step threw,
+     * then a test that ran out of time, then an error of the servers, then a skipped test. Among equals, the first that ran: an exercise chooses the
      * test that explains a task best by running it first (JUnit's {@code @Order}, see
      * docs/WRITING-TESTS.md). Only the message depends on this, never the task's status.
      */
