@@ -82,7 +82,9 @@ class TaskScoringTest {
     @DisplayName("a skeleton's TODO outranks a check that caught it (a test that expects a refusal catches the TODO too)")
     void todoFirst(@TempDir Path folder) {
         TaskResult adding = adding(folder,
-                failed("refuses", "the primary answers, so promoting a replica would make two primaries", Cause.CHECK),
+                failed("refuses", "[the primary answers, so promoting a replica would make two primaries] Expecting actual"
+                        + " throwable to be an instance of IllegalStateException but was: UnsupportedOperationException:"
+                        + " TODO(failover): promote the replica", Cause.CHECK),
                 failed("promotes", "UnsupportedOperationException: TODO(failover): promote the replica", Cause.THREW));
 
         assertThat(adding.message()).isEqualTo("UnsupportedOperationException: TODO(failover): promote the replica [promotes]");
