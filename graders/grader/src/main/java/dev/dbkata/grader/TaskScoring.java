@@ -35,7 +35,7 @@ final class TaskScoring {
             }
             String message = null;
             if (status != TaskStatus.PASSED) {
-                TestOutcome telling = mostTelling(tests);
+                TestOutcome telling = mostTelling(tests, task.id());
                 // The cause first: a long test name must not push it out of a shortened line.
                 message = firstLine(telling.message()) + " [" + telling.name() + "]";
             }
@@ -48,22 +48,26 @@ final class TaskScoring {
     /**
      * The test whose message explains a task best, among those that did not pass: a {@code TODO(}
      * of the skeleton first (nothing tells more than "not built yet", even when another test
-     * caught it and failed a check instead), then a failed check (an assertion in the lesson's
+     * caught it and failed a check instead), the task's own {@code TODO(task-id)} before one of an
+     * earlier task its tests also need, then a failed check (an assertion in the lesson's
      * words), then a bounded wait that gave up, then an exception the code or a later step threw,
      * then a test that ran out of time, then an error of the servers, then a skipped test. Among equals, the first that ran: an exercise chooses the
      * test that explains a task best by running it first (JUnit's {@code @Order}, see
      * docs/WRITING-TESTS.md). Only the message depends on this, never the task's status.
      */
-    static TestOutcome mostTelling(List<TestOutcome> tests) {
+    static TestOutcome mostTelling(List<TestOutcome> tests, String taskId) {
         // min keeps the first of equals: the one that ran first.
         return tests.stream().filter(t -> t.status() != TaskStatus.PASSED)
-                .min(Comparator.comparingInt(TaskScoring::tellingRank))
+                .min(Comparator.comparingInt(t -> tellingRank(t, taskId)))
                 .orElseThrow(() -> new IllegalArgumentException("every test passed: no message to show"));
     }
 
-    private static int tellingRank(TestOutcome test) {
+    private static int tellingRank(TestOutcome test, String taskId) {
+        if (test.status() == TaskStatus.FAILED && isTodo(test)) {
+            return test.message().contains("TODO(" + taskId + ")") ? -2 : -1;
+        }
         return switch (test.status()) {
-            case FAILED -> isTodo(test) ? -1 : test.cause() == null ? 2 : switch (test.cause()) {
+            case FAILED -> test.cause() == null ? 2 : switch (test.cause()) {
                 case CHECK -> 0;
                 case WAIT -> 1;
                 case THREW -> 2;

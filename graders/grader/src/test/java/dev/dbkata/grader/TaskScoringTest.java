@@ -90,6 +90,16 @@ class TaskScoringTest {
         assertThat(adding.message()).isEqualTo("UnsupportedOperationException: TODO(failover): promote the replica [promotes]");
     }
 
+    @Test
+    @DisplayName("the task's own TODO outranks the TODO of an earlier task its tests also call")
+    void ownTodoFirst(@TempDir Path folder) {
+        TaskResult adding = adding(folder,
+                failed("reads", "UnsupportedOperationException: TODO(read-write-split): read on a replica", Cause.THREW),
+                failed("sums", "UnsupportedOperationException: TODO(adding): add the numbers", Cause.THREW));
+
+        assertThat(adding.message()).isEqualTo("UnsupportedOperationException: TODO(adding): add the numbers [sums]");
+    }
+
     private static TestOutcome failed(String name, String message, Cause cause) {
         return new TestOutcome(ADDING, name, TaskStatus.FAILED, message, 10, "", List.of(), cause);
     }
