@@ -32,19 +32,43 @@ public final class ReplicaRouter {
     private final DatabaseNode primary;
     private final List<DatabaseNode> replicas;
     private final RouterSettings settings;
+    private final SynchronousStandbys synchronous;
 
     /**
+     * A router over an asynchronous cluster: no commit waits for a standby, so a failover may lose
+     * what the primary acknowledged but had not yet shipped.
+     *
      * @param primary  the server that takes writes
      * @param replicas its hot standbys, in the order the router should take them
      * @param settings timeouts, lag bound and waits
      * @throws IllegalArgumentException when a node is listed twice
      */
     public ReplicaRouter(DatabaseNode primary, List<DatabaseNode> replicas, RouterSettings settings) {
+        this(primary, replicas, settings, SynchronousStandbys.none());
+    }
+
+    /**
+     * @param primary     the server that takes writes
+     * @param replicas    its hot standbys, in the order the router should take them
+     * @param settings    timeouts, lag bound and waits
+     * @param synchronous the primary's {@code synchronous_standby_names}: which replicas every
+     *                    acknowledged commit waits for; {@link #failover()} promotes only one of them
+     * @throws IllegalArgumentException when a node is listed twice, or a synchronous standby is not
+     *                                  among the replicas
+     */
+    public ReplicaRouter(DatabaseNode primary, List<DatabaseNode> replicas, RouterSettings settings,
+            SynchronousStandbys synchronous) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.replicas = List.copyOf(replicas);
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
         if (this.replicas.contains(primary) || this.replicas.stream().distinct().count() != this.replicas.size()) {
             throw new IllegalArgumentException("Each node may be listed once: primary " + primary + ", replicas " + replicas);
+        }
+        List<String> names = this.replicas.stream().map(DatabaseNode::name).toList();
+        if (!names.containsAll(synchronous.names())) {
+            throw new IllegalArgumentException("Synchronous standbys " + synchronous.names() + " must be among the"
+                    + " replicas " + names);
         }
     }
 
@@ -121,20 +145,29 @@ public final class ReplicaRouter {
 
     /**
      * Replaces a primary that is gone. Refuses while the primary still answers (promoting then
-     * would leave two primaries). Otherwise asks every reachable replica how far it has replayed,
-     * promotes the most advanced one ({@code pg_promote()}), waits until it takes writes, and from
-     * then on sends writes to it. The old primary is fenced: should it come back, this router never
+     * would leave two primaries). Otherwise promotes a replica that has every acknowledged commit:
+     * with synchronous standbys, only one of them, never an asynchronous replica. Each acknowledged
+     * commit is on {@code k} of the {@code N} synchronous standbys ({@link SynchronousStandbys}),
+     * so the router asks them how far they have replayed and needs answers from {@code N - k + 1}
+     * of them (any k of N then include one that answered); it promotes the most advanced that
+     * answered ({@code pg_promote()}), and refuses when too few answered. With no synchronous
+     * standby, it promotes the most advanced reachable replica (and may lose what the primary had
+     * not shipped yet). It waits until the promoted node takes writes, and from then on sends
+     * writes to it. The old primary is fenced: should it come back, this router never
      * sends it a write or a read again. The promoted node leaves the replicas, and so do the others:
      * they still follow the old primary, and re-pointing them is not this router's job, so until a
      * router is built over the new topology, reads go to the new primary.
      *
      * @return the promoted node, now the primary
-     * @throws IllegalStateException when the primary still answers, or no replica is reachable
+     * @throws IllegalStateException when the primary still answers, when too few synchronous
+     *                               standbys answer to be sure no acknowledged commit is lost, or
+     *                               when no replica is reachable
      * @throws SQLException when the promotion itself fails
      */
     public DatabaseNode failover() throws SQLException {
-        throw new UnsupportedOperationException("TODO(failover): check the primary is gone, promote the replica with"
-                + " the highest replay position, send writes to it and fence the old primary");
+        throw new UnsupportedOperationException("TODO(failover): check the primary is gone, ask the synchronous"
+                + " standbys how far they have replayed (N - k + 1 of them must answer), promote the most advanced,"
+                + " send writes to it and fence the old primary");
     }
 
     /** The node that takes writes now: the original primary, or the replica promoted by {@link #failover()}. */

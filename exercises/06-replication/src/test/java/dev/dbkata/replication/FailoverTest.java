@@ -16,26 +16,34 @@ import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.ServingNode;
+import dev.dbkata.testkit.SyncMethod;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /*
  * Task failover: when the primary is gone, promote the most advanced replica, send writes to it
  * and fence the old primary; no acknowledged write is lost.
  *
- * Topology: replica1 is a synchronous standby and the primary commits with synchronous_commit =
- * remote_apply, so a write is acknowledged only once replica1 shows it. replica2 is asynchronous.
- * The router lists replica2 FIRST; each test that writes before the crash cuts replica2 off from
- * the primary first, so the first replica in the list is the least advanced one. (With the
- * primary frozen and no writes, both replicas are level and either may be promoted.)
+ * Topology: replica1 is a synchronous standby (synchronous_standby_names = 'FIRST 1 (replica1)') and
+ * the primary commits with synchronous_commit = remote_apply, so a write is acknowledged only once
+ * replica1 shows it. replica2 is asynchronous. The router is told the primary's setting, and lists
+ * replica2 FIRST; each test that writes before the crash cuts replica2 off from the primary first,
+ * so the first replica in the list is the least advanced one. (With the primary frozen and no
+ * writes, both replicas are level and either may be promoted.) The nested Quorum class runs on a
+ * cluster of its own, with 'ANY 1 (replica1, replica2)'.
  *
  * Rejects:
  * - promoting the first replica in the list instead of the most advanced one (writes are lost);
+ * - promoting the asynchronous replica when the synchronous standby does not answer (it may lack
+ *   acknowledged writes: refuse instead);
+ * - with ANY k of N synchronous standbys, promoting the most advanced of fewer than N - k + 1 that
+ *   answered (the one that has the last acknowledged writes may be among the silent ones);
  * - promoting while the primary still answers (two primaries at once);
  * - a check whether the primary answers that has no timeouts, and hangs on a frozen primary;
  * - returning from failover() before the promoted replica takes writes (pg_promote(false) only
@@ -82,7 +90,9 @@ class FailoverTest {
 
         assertThat(router.primary()).as("the router's primary after failover").isEqualTo(promoted);
         assertThat(cluster.replicas().stream().filter(r -> r.name().equals(promoted.name())).findFirst().orElseThrow()
-                .isInRecovery()).as("%s after failover: pg_is_in_recovery()", promoted.name()).isFalse();
+                .isInRecovery()).as("%s after failover: pg_is_in_recovery(). failover() must return only once the"
+                + " promoted replica takes writes: pg_promote(false) only asks; poll pg_is_in_recovery()",
+                promoted.name()).isFalse();
     }
 
     @Test
@@ -115,6 +125,33 @@ class FailoverTest {
         });
         assertThat(write.port()).as("writes after failover go to the promoted replica1, but ran on %s", write)
                 .isEqualTo(replica1.port());
+    }
+
+    @Test
+    @DisplayName("with the synchronous standby silent, failover refuses rather than promote the asynchronous replica")
+    void neverPromotesTheAsynchronousReplica(PostgresCluster cluster) throws SQLException {
+        ReplicaRouter router = routerListingReplica2First(cluster);
+        PostgresNode replica1 = cluster.replica(1);
+        PostgresNode replica2 = cluster.replica(2);
+        cutOffFromThePrimary(cluster, replica2);
+        List<Integer> acknowledged = writeOrders(cluster);
+        replica1.freeze();
+        cluster.primary().crash();
+
+        Throwable refusal = TimeBound.within(Duration.ofSeconds(15), "a frozen standby never answers: the router's"
+                + " timeouts bound the wait for it", () -> catchThrowable(router::failover));
+
+        assertThat(refusal).as("replica1, the only synchronous standby, does not answer, and replica2 is asynchronous:"
+                + " it missed the %d acknowledged writes. failover() must refuse (IllegalStateException) rather than"
+                + " promote it; it promoted %s", ACKNOWLEDGED_WRITES, router.primary().name())
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(replica2.isInRecovery()).as("replica2 (asynchronous) must not be promoted").isTrue();
+
+        replica1.thaw();
+        DatabaseNode promoted = router.failover();
+        assertThat(promoted.name()).as("once replica1 answers again, it is the one to promote").isEqualTo("replica1");
+        assertThat(replica1.queryValue("SELECT count(*) FROM orders", Long.class))
+                .as("every write acknowledged before the crash is on the new primary").isEqualTo((long) acknowledged.size());
     }
 
     @Test
@@ -152,6 +189,48 @@ class FailoverTest {
     }
 
     /**
+     * synchronous_standby_names = 'ANY 1 (replica1, replica2)': each commit waits for either standby.
+     * With replica2 cut off, replica1 alone confirms the writes; frozen, it hides them from a router
+     * that settles for the one standby that answers.
+     */
+    @Nested
+    @WithPostgresCluster(replicas = 2, synchronousStandbys = 1, syncMethod = SyncMethod.ANY,
+            settings = "synchronous_commit=remote_apply", reset = Reset.BEFORE_EACH_TEST)
+    class Quorum {
+
+        @Test
+        @DisplayName("with ANY 1 of 2 synchronous standbys, failover needs both to answer (N - k + 1) before it promotes")
+        void needsEnoughSynchronousStandbysToAnswer(PostgresCluster cluster) throws SQLException {
+            assertThat(cluster.primary().queryValue("SHOW synchronous_standby_names", String.class))
+                    .as("precondition: a quorum of any 1 of the 2 replicas").startsWithIgnoringCase("ANY 1");
+            ReplicaRouter router = routerListingReplica2First(cluster);
+            PostgresNode replica1 = cluster.replica(1);
+            PostgresNode replica2 = cluster.replica(2);
+            cutOffFromThePrimary(cluster, replica2);
+            List<Integer> acknowledged = writeOrders(cluster);
+            replica1.freeze();
+            cluster.primary().crash();
+
+            Throwable refusal = TimeBound.within(Duration.ofSeconds(15), "a frozen standby never answers: the"
+                    + " router's timeouts bound the wait for it", () -> catchThrowable(router::failover));
+
+            assertThat(refusal).as("each commit waited for any 1 of replica1 and replica2, so an acknowledged write"
+                    + " may be on either alone: only replica2 answered, and it missed %d acknowledged writes."
+                    + " failover() must hear from N - k + 1 = 2 of them before it promotes, and refuse"
+                    + " (IllegalStateException) until then; it promoted %s", ACKNOWLEDGED_WRITES, router.primary().name())
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(replica2.isInRecovery()).as("replica2 must not be promoted").isTrue();
+
+            replica1.thaw();
+            DatabaseNode promoted = router.failover();
+            assertThat(promoted.name()).as("with both answering, the most advanced one is promoted").isEqualTo("replica1");
+            assertThat(replica1.queryValue("SELECT count(*) FROM orders", Long.class))
+                    .as("every write acknowledged before the crash is on the new primary")
+                    .isEqualTo((long) acknowledged.size());
+        }
+    }
+
+    /**
      * A test that failed before its promotion leaves replica2 cut off; the testkit would wait in
      * vain for it to stream before the next test. Re-attach it (a promoted cluster is replaced
      * anyway).
@@ -180,11 +259,16 @@ class FailoverTest {
                 .isFalse();
     }
 
-    /** replica2 first: a router that promotes "the first replica" picks the least advanced one. */
+    /**
+     * replica2 first: a router that promotes "the first replica" picks the least advanced one. The
+     * router is told the primary's synchronous_standby_names, as an operator would configure it.
+     */
     private static ReplicaRouter routerListingReplica2First(PostgresCluster cluster) {
+        SynchronousStandbys synchronous = SynchronousStandbys.parse(
+                cluster.primary().queryValue("SHOW synchronous_standby_names", String.class));
         return new ReplicaRouter(ClusterUnderTest.node(cluster.primary()),
                 List.of(ClusterUnderTest.node(cluster.replica(2)), ClusterUnderTest.node(cluster.replica(1))),
-                RouterSettings.defaults());
+                RouterSettings.defaults(), synchronous);
     }
 
     /**

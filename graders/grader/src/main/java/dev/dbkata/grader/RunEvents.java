@@ -50,7 +50,8 @@ final class RunEvents {
                     finished.putIfAbsent(id, new TestOutcome(test[0], test[1], status(event.path("status").asText()),
                             event.hasNonNull("message") ? event.get("message").asText() : null,
                             event.path("durationMs").asLong(), event.path("output").asText(""),
-                            observed(event.path("observed")), test[2], ""));
+                            observed(event.path("observed")), test[2], "",
+                            TestOutcome.Cause.fromKey(event.path("cause").asText())));
                 }
                 case "done" -> done = true;
                 default -> {

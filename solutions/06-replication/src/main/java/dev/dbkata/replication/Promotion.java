@@ -5,8 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /** Chooses the standby that lost the least and turns it into a primary. */
 final class Promotion {
@@ -21,21 +22,54 @@ final class Promotion {
     }
 
     /**
-     * The reachable standby that has replayed the most WAL. Ties keep list order. Unreachable
-     * replicas are skipped: a replica nobody can reach cannot take writes either.
+     * The standby to promote: one that has every commit the primary acknowledged. With synchronous
+     * standbys, each acknowledged commit is on {@code k} of the {@code N} named ones, so any
+     * {@code N - k + 1} of them include one that has it: the most advanced of those that answer is
+     * safe once that many answered. Asynchronous replicas are never candidates: they may lack
+     * acknowledged commits, however far they have replayed. With no synchronous standby, the most
+     * advanced reachable replica (what the primary had not shipped is lost: the price of
+     * asynchronous replication). Ties keep list order.
+     *
+     * @throws IllegalStateException when too few candidates answer
      */
-    Optional<DatabaseNode> mostAdvanced(List<DatabaseNode> replicas) throws SQLException {
+    DatabaseNode choose(List<DatabaseNode> replicas, SynchronousStandbys synchronous) throws SQLException {
+        List<DatabaseNode> candidates = synchronous.isAsynchronous() ? replicas
+                : replicas.stream().filter(r -> synchronous.names().contains(r.name())).toList();
+        int needed = synchronous.isAsynchronous() ? 1 : synchronous.names().size() - synchronous.count() + 1;
+        Map<DatabaseNode, WalPosition> answered = replayPositions(candidates);
+        if (answered.size() < needed) {
+            List<String> silent = candidates.stream().filter(c -> !answered.containsKey(c)).map(DatabaseNode::name).toList();
+            if (synchronous.isAsynchronous()) {
+                throw new IllegalStateException("No replica answers: there is nothing to promote (" + silent + ")");
+            }
+            List<String> asynchronous = replicas.stream().map(DatabaseNode::name)
+                    .filter(n -> !synchronous.names().contains(n)).toList();
+            throw new IllegalStateException("Failover refused: every acknowledged commit is on " + synchronous.count()
+                    + " of the synchronous standbys " + synchronous.names() + ", so " + needed + " of them must answer"
+                    + " to be sure the one promoted has them all, but only " + answered.size() + " did (no answer from "
+                    + silent + ")" + (asynchronous.isEmpty() ? "" : "; " + asynchronous + " are asynchronous and may"
+                    + " lack acknowledged commits, so they are never promoted") + ". Bring a synchronous standby back,"
+                    + " or promote by hand if losing acknowledged writes is acceptable");
+        }
         DatabaseNode best = null;
-        WalPosition bestPosition = null;
+        for (Map.Entry<DatabaseNode, WalPosition> e : answered.entrySet()) {
+            if (best == null || e.getValue().compareTo(answered.get(best)) > 0) {
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * How far each standby that answers has replayed, in list order. Unreachable ones, and any
+     * that is no longer in recovery, are left out.
+     */
+    private Map<DatabaseNode, WalPosition> replayPositions(List<DatabaseNode> replicas) throws SQLException {
+        Map<DatabaseNode, WalPosition> positions = new LinkedHashMap<>();
         for (DatabaseNode replica : replicas) {
             try (Connection c = connector.open(replica)) {
-                if (!isInRecovery(c)) {
-                    continue;
-                }
-                WalPosition replayed = ReplicationLag.replayed(c);
-                if (best == null || replayed.compareTo(bestPosition) > 0) {
-                    best = replica;
-                    bestPosition = replayed;
+                if (isInRecovery(c)) {
+                    positions.put(replica, ReplicationLag.replayed(c));
                 }
             } catch (SQLException e) {
                 if (!Failures.isNodeFailure(e)) {
@@ -43,7 +77,7 @@ final class Promotion {
                 }
             }
         }
-        return Optional.ofNullable(best);
+        return positions;
     }
 
     /**

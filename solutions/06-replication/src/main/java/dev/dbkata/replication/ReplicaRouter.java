@@ -34,6 +34,7 @@ import java.util.Objects;
 public final class ReplicaRouter {
 
     private final RouterSettings settings;
+    private final SynchronousStandbys synchronous;
     private final NodeConnector connector;
     private final Rotation rotation;
     private final Promotion promotion;
@@ -42,17 +43,40 @@ public final class ReplicaRouter {
     private volatile long nextLagCheckNanos = System.nanoTime();
 
     /**
+     * A router over an asynchronous cluster: no commit waits for a standby, so a failover may lose
+     * what the primary acknowledged but had not yet shipped.
+     *
      * @param primary  the server that takes writes
      * @param replicas its hot standbys, in the order the router should take them
      * @param settings timeouts, lag bound and waits
      * @throws IllegalArgumentException when a node is listed twice
      */
     public ReplicaRouter(DatabaseNode primary, List<DatabaseNode> replicas, RouterSettings settings) {
+        this(primary, replicas, settings, SynchronousStandbys.none());
+    }
+
+    /**
+     * @param primary     the server that takes writes
+     * @param replicas    its hot standbys, in the order the router should take them
+     * @param settings    timeouts, lag bound and waits
+     * @param synchronous the primary's {@code synchronous_standby_names}: which replicas every
+     *                    acknowledged commit waits for; {@link #failover()} promotes only one of them
+     * @throws IllegalArgumentException when a node is listed twice, or a synchronous standby is not
+     *                                  among the replicas
+     */
+    public ReplicaRouter(DatabaseNode primary, List<DatabaseNode> replicas, RouterSettings settings,
+            SynchronousStandbys synchronous) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
         List<DatabaseNode> copy = List.copyOf(replicas);
         if (copy.contains(primary) || copy.stream().distinct().count() != copy.size()) {
             throw new IllegalArgumentException("Each node may be listed once: primary " + primary + ", replicas " + replicas);
+        }
+        List<String> names = copy.stream().map(DatabaseNode::name).toList();
+        if (!names.containsAll(synchronous.names())) {
+            throw new IllegalArgumentException("Synchronous standbys " + synchronous.names() + " must be among the"
+                    + " replicas " + names);
         }
         this.connector = new NodeConnector(settings);
         this.rotation = new Rotation(copy, settings);
@@ -183,15 +207,23 @@ public final class ReplicaRouter {
 
     /**
      * Replaces a primary that is gone. Refuses while the primary still answers (promoting then
-     * would leave two primaries). Otherwise asks every reachable replica how far it has replayed,
-     * promotes the most advanced one ({@code pg_promote()}), waits until it takes writes, and from
-     * then on sends writes to it. The old primary is fenced: should it come back, this router never
+     * would leave two primaries). Otherwise promotes a replica that has every acknowledged commit:
+     * with synchronous standbys, only one of them, never an asynchronous replica. Each acknowledged
+     * commit is on {@code k} of the {@code N} synchronous standbys ({@link SynchronousStandbys}),
+     * so the router asks them how far they have replayed and needs answers from {@code N - k + 1}
+     * of them (any k of N then include one that answered); it promotes the most advanced that
+     * answered ({@code pg_promote()}), and refuses when too few answered. With no synchronous
+     * standby, it promotes the most advanced reachable replica (and may lose what the primary had
+     * not shipped yet). It waits until the promoted node takes writes, and from then on sends
+     * writes to it. The old primary is fenced: should it come back, this router never
      * sends it a write or a read again. The promoted node leaves the replicas, and so do the others:
      * they still follow the old primary, and re-pointing them is not this router's job, so until a
      * router is built over the new topology, reads go to the new primary.
      *
      * @return the promoted node, now the primary
-     * @throws IllegalStateException when the primary still answers, or no replica is reachable
+     * @throws IllegalStateException when the primary still answers, when too few synchronous
+     *                               standbys answer to be sure no acknowledged commit is lost, or
+     *                               when no replica is reachable
      * @throws SQLException when the promotion itself fails
      */
     public synchronized DatabaseNode failover() throws SQLException {
@@ -200,8 +232,7 @@ public final class ReplicaRouter {
             throw new IllegalStateException("The primary " + old + " still answers: promoting a replica now would"
                     + " leave two primaries taking writes");
         }
-        DatabaseNode chosen = promotion.mostAdvanced(rotation.replicas())
-                .orElseThrow(() -> new IllegalStateException("No replica answers: there is nothing to promote"));
+        DatabaseNode chosen = promotion.choose(rotation.replicas(), synchronous);
         promotion.promote(chosen);
         // Fencing by memory: the old primary is neither the primary nor a replica from now on,
         // and this router never looks for "the node that takes writes" by asking the nodes.

@@ -172,13 +172,14 @@ public final class ExerciseRunner {
 
         @Override
         public void executionSkipped(TestIdentifier test, String reason) {
-            finishAll(test, "skipped", "disabled: " + reason);
+            finishAll(test, "skipped", "disabled: " + reason, null);
         }
 
         @Override
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             String status;
             String message = null;
+            String cause = null;
             switch (result.getStatus()) {
                 case SUCCESSFUL -> status = "passed";
                 case ABORTED -> {
@@ -189,32 +190,34 @@ public final class ExerciseRunner {
                     Throwable failure = result.getThrowable().orElse(null);
                     status = failure == null ? "failed" : FailureKind.of(failure);
                     message = failure == null ? "failed" : FailureKind.message(failure);
+                    cause = failure == null || !"failed".equals(status) ? null : FailureKind.cause(failure);
                 }
             }
             if (test.isTest()) {
-                finish(test, status, message);
+                finish(test, status, message, cause);
             } else if (!"passed".equals(status)) {
                 // A class whose set-up failed never ran its tests: they share its fate.
-                finishAll(test, status, message);
+                finishAll(test, status, message, cause);
             }
         }
 
-        private void finishAll(TestIdentifier container, String status, String message) {
+        private void finishAll(TestIdentifier container, String status, String message, String cause) {
             if (container.isTest()) {
-                finish(container, status, message);
+                finish(container, status, message, cause);
                 return;
             }
             plan.getDescendants(container).stream().filter(TestIdentifier::isTest)
-                    .forEach(test -> finish(test, status, message));
+                    .forEach(test -> finish(test, status, message, cause));
         }
 
-        private void finish(TestIdentifier test, String status, String message) {
+        private void finish(TestIdentifier test, String status, String message, String cause) {
             if (!finished.add(test.getUniqueId())) {
                 return;
             }
             Long start = started.get(test.getUniqueId());
             long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
             log.write("finished", "id", test.getUniqueId(), "status", status, "message", message,
+                    "cause", cause,
                     "durationMs", millis, "output", output.take(), "observed", observed.remove(test.getUniqueId()));
         }
     }

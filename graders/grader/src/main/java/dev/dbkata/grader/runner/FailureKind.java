@@ -40,6 +40,22 @@ final class FailureKind {
         return false;
     }
 
+    /**
+     * Why a failed test failed, for the grader to choose which test's message a task shows:
+     * {@code check} (an assertion of the lesson failed), {@code wait} (a bounded wait gave up:
+     * Awaitility's time limit, possibly wrapped in an assertion by the testkit's {@code Waits}), or
+     * {@code threw} (the code under test or a later step threw something else).
+     */
+    static String cause(Throwable failure) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t.getClass().getName().equals("org.awaitility.core.ConditionTimeoutException")) {
+                return "wait";
+            }
+        }
+        return failure instanceof AssertionError ? "check" : "threw";
+    }
+
     /** The first line worth showing: the message, or the exception's name when it has none. */
     static String message(Throwable failure) {
         String text = failure.getMessage();

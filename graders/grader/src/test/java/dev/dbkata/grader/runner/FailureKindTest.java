@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import dev.dbkata.testkit.InfrastructureException;
+import dev.dbkata.testkit.Waits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,23 @@ class FailureKindTest {
         assertThat(FailureKind.of(wontStart)).isEqualTo("error");
         assertThat(FailureKind.of(subclass)).isEqualTo("error");
         assertThat(FailureKind.of(new RuntimeException(new ExecutionException(wontStart)))).isEqualTo("error");
+    }
+
+    @Test
+    @DisplayName("a failed test's cause: a check (an assertion), a bounded wait that gave up, or something thrown")
+    void causes() {
+        AssertionError gaveUp = null;
+        try {
+            Waits.until("something that never happens", java.time.Duration.ofMillis(50), () -> false);
+        } catch (AssertionError e) {
+            gaveUp = e;
+        }
+
+        assertThat(FailureKind.cause(new AssertionError("the modulo is negative"))).isEqualTo("check");
+        assertThat(gaveUp).as("Waits.until gives up with an assertion").isNotNull();
+        assertThat(FailureKind.cause(gaveUp)).as("Waits.until's give-up, an AssertionError around Awaitility's")
+                .isEqualTo("wait");
+        assertThat(FailureKind.cause(new IllegalStateException("syntax error at or near \"-\""))).isEqualTo("threw");
     }
 
     @Test
