@@ -68,10 +68,11 @@ final class Replicas {
         cluster.replicas().forEach(r -> r.statements().reset());
     }
 
-    /** How many requests each replica ran, by its own pg_stat_statements. */
+    /** How many requests each replica ran, by its own pg_stat_statements (0 for a replica that is down). */
     Map<String, Long> requestsSeen() {
         Map<String, Long> seen = new LinkedHashMap<>();
-        cluster.replicas().forEach(r -> seen.put(r.name(), r.statements().callsContaining("lb_request")));
+        cluster.replicas().forEach(r -> seen.put(r.name(),
+                r.isRunning() && !r.isFrozen() ? r.statements().callsContaining("lb_request") : 0L));
         return seen;
     }
 
