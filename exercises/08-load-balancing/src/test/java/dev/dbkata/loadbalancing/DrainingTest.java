@@ -54,6 +54,7 @@ class DrainingTest {
         Replicas replicas = new Replicas(cluster);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(), new RoundRobin(), Health.everyServerUp(),
                 BalancerSettings.defaults());
+        balancer.undrain("replica1");   // a server that is not draining: nothing to do
         CountDownLatch release = new CountDownLatch(1);
         List<CompletableFuture<List<Integer>>> held = new ArrayList<>();
         CompletableFuture<Void> drained;
@@ -122,8 +123,9 @@ class DrainingTest {
     void drainAndRestartWithoutFailedRequests(PostgresCluster cluster, TestThreads threads) throws Exception {
         Replicas replicas = new Replicas(cluster);
         PostgresNode replica2 = replicas.replica(2);
-        LoadBalancer balancer = new LoadBalancer(replicas.servers(), new LeastOutstanding(), Health.everyServerUp(),
+        LoadBalancer balancer = new LoadBalancer(replicas.servers(), new RoundRobin(), Health.everyServerUp(),
                 BalancerSettings.defaults());
+        balancer.undrain("replica2");   // a server that is not draining: nothing to do
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();
         Queue<String> failures = new ConcurrentLinkedQueue<>();
