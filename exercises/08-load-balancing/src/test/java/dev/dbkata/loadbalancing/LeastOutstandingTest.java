@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LeastOutstandingTest {
 
     private static final int CLIENTS = 8;
-    private static final int REQUESTS_EACH = 25;
+    private static final int REQUESTS_EACH = 15;
 
     @BeforeEach
     void resetCounts(PostgresCluster cluster) {

@@ -47,7 +47,8 @@ final class OpenSockets {
                 if (!Files.isReadable(path)) {
                     continue;
                 }
-                for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+                List<String> lines = Files.readAllLines(path);
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length < 10 || !inodes.contains(f[9])) {
                         continue;

@@ -46,10 +46,21 @@ public final class LoadBalancer {
     }
 
     /**
-     * Runs {@code work} on a server the picker chooses. An idempotent request whose server could
-     * not be reached, or whose connection broke, runs once more on another server; a request that
-     * is not idempotent never runs twice. An error of the work itself (its SQL) goes to the caller
-     * at once: the server answered, so it counts as healthy.
+     * Runs {@code work} on a server the picker chooses among the available, non-draining servers.
+     *
+     * <ul>
+     *   <li>While it runs, the request counts in {@link #outstanding(String)} of its server, from
+     *       before the server is handed to the work until it is over, whether it succeeded or failed.</li>
+     *   <li>A connection failure (the server could not be reached, or the connection broke: SQLSTATE
+     *       class 08, 57P01-57P03) is reported to {@link Health#requestFailed}; a request that
+     *       completed, or failed with an error of its own SQL, to {@link Health#requestSucceeded}.</li>
+     *   <li>An {@link Idempotence#IDEMPOTENT} request whose connection failed runs once more, on
+     *       another server; a {@link Idempotence#NOT_IDEMPOTENT} one never runs twice. An error of the
+     *       work's own SQL is thrown to the caller at once, without a retry.</li>
+     * </ul>
+     *
+     * @throws SQLException the work's own error, the last connection failure, or SQLSTATE 08001
+     *         when no server can take the request
      */
     public <T> T execute(SqlWork<T> work, Idempotence idempotence) throws SQLException {
         int attempts = idempotence == Idempotence.IDEMPOTENT ? 2 : 1;
@@ -85,7 +96,11 @@ public final class LoadBalancer {
                         "08001");
     }
 
-    /** Requests running on {@code serverName} now: started and not yet finished. */
+    /**
+     * Requests running on {@code serverName} now: started and not yet finished.
+     *
+     * @throws IllegalArgumentException for a name that is none of the servers'
+     */
     public int outstanding(String serverName) {
         AtomicInteger count = outstanding.get(serverName);
         if (count == null) {
@@ -95,10 +110,12 @@ public final class LoadBalancer {
     }
 
     /**
-     * Takes {@code serverName} out for maintenance: from now on it gets no new request; returns
-     * once the requests it was running have finished (they are not interrupted).
+     * Takes {@code serverName} out for maintenance: from the moment it is called the server gets no
+     * new request; returns once the requests it was running have finished (they are neither
+     * interrupted nor failed). Calling it for a server already draining just waits again.
      *
      * @throws TimeoutException if requests still run on it after {@code timeout} (it stays draining)
+     * @throws IllegalArgumentException for a name that is none of the servers'
      */
     public void drain(String serverName, Duration timeout) throws InterruptedException, TimeoutException {
         AtomicInteger count = outstanding.get(serverName);
@@ -115,7 +132,12 @@ public final class LoadBalancer {
         }
     }
 
-    /** Puts a drained server back: it takes new requests again. */
+    /**
+     * Puts a drained server back: it takes new requests again. Does nothing to a server that is not
+     * draining.
+     *
+     * @throws IllegalArgumentException for a name that is none of the servers'
+     */
     public void undrain(String serverName) {
         if (!outstanding.containsKey(serverName)) {
             throw new IllegalArgumentException("no server named " + serverName);
