@@ -53,7 +53,7 @@ class DrainingTest {
     void drainWaitsForRunningRequests(PostgresCluster cluster, TestThreads threads) throws Exception {
         Replicas replicas = new Replicas(cluster);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(), new RoundRobin(), Health.everyServerUp(),
-                BalancerSettings.defaults());
+                Replicas.PATIENT);
         balancer.undrain("replica1");   // a server that is not draining: nothing to do
         CountDownLatch release = new CountDownLatch(1);
         List<CompletableFuture<List<Integer>>> held = new ArrayList<>();
@@ -124,7 +124,7 @@ class DrainingTest {
         Replicas replicas = new Replicas(cluster);
         PostgresNode replica2 = replicas.replica(2);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(), new RoundRobin(), Health.everyServerUp(),
-                BalancerSettings.defaults());
+                Replicas.PATIENT);
         balancer.undrain("replica2");   // a server that is not draining: nothing to do
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();

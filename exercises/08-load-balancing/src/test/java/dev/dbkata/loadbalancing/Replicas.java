@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,14 @@ final class Replicas {
     static final String REQUEST = "SELECT inet_server_port() AS lb_request";
     /** The work of one request. */
     static final SqlWork<Integer> ASK_PORT = Replicas::askPort;
+
+    /**
+     * Settings for tests that count exactly: on a 2-core machine at load average 20 a login has been
+     * seen to take over 2 s (the default connect timeout), and the retry that follows moves a request
+     * to another server. Tests that inflict no fault allow 10 s, so only a real fault fails a request.
+     */
+    static final BalancerSettings PATIENT = new BalancerSettings(Duration.ofSeconds(10), Duration.ofSeconds(20),
+            Duration.ofSeconds(1), 2, 3);
 
     private final PostgresCluster cluster;
 

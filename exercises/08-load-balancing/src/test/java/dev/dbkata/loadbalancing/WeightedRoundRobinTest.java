@@ -44,11 +44,11 @@ class WeightedRoundRobinTest {
     void weightsHoldInEveryWindow(PostgresCluster cluster) throws Exception {
         Replicas replicas = new Replicas(cluster);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(5, 1, 1), new SmoothWeightedRoundRobin(),
-                Health.everyServerUp(), BalancerSettings.defaults());
+                Health.everyServerUp(), Replicas.PATIENT);
 
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
-            order.add(replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.IDEMPOTENT)));
+            order.add(replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT)));
         }
 
         Map<String, Long> seen = replicas.requestsSeen();
@@ -73,11 +73,11 @@ class WeightedRoundRobinTest {
     void equalWeightsGiveRoundRobin(PostgresCluster cluster) throws Exception {
         Replicas replicas = new Replicas(cluster);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(2, 2, 2), new SmoothWeightedRoundRobin(),
-                Health.everyServerUp(), BalancerSettings.defaults());
+                Health.everyServerUp(), Replicas.PATIENT);
 
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            order.add(replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.IDEMPOTENT)));
+            order.add(replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT)));
         }
 
         for (int start = 0; start < order.size(); start += 3) {
@@ -94,9 +94,9 @@ class WeightedRoundRobinTest {
         Replicas replicas = new Replicas(cluster);
         List<Server> servers = replicas.servers(5, 2, 1);
         SmoothWeightedRoundRobin picker = new SmoothWeightedRoundRobin();
-        LoadBalancer balancer = new LoadBalancer(servers, picker, Health.everyServerUp(), BalancerSettings.defaults());
+        LoadBalancer balancer = new LoadBalancer(servers, picker, Health.everyServerUp(), Replicas.PATIENT);
         for (int i = 0; i < 5; i++) {
-            balancer.execute(Replicas.ASK_PORT, Idempotence.IDEMPOTENT);
+            balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT);
         }
         replicas.resetCounts();
 
@@ -121,14 +121,14 @@ class WeightedRoundRobinTest {
     void threadsShareOneSequence(PostgresCluster cluster, TestThreads threads) throws Exception {
         Replicas replicas = new Replicas(cluster);
         LoadBalancer balancer = new LoadBalancer(replicas.servers(5, 1, 1), new SmoothWeightedRoundRobin(),
-                Health.everyServerUp(), BalancerSettings.defaults());
+                Health.everyServerUp(), Replicas.PATIENT);
 
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int t = 0; t < 7; t++) {
             clients.add(threads.run(() -> {
                 for (int i = 0; i < 10; i++) {
                     try {
-                        balancer.execute(Replicas.ASK_PORT, Idempotence.IDEMPOTENT);
+                        balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT);
                     } catch (java.sql.SQLException e) {
                         throw new IllegalStateException(e);
                     }
