@@ -51,6 +51,7 @@ class PacelcLatencyTest {
         }
 
         LatencyReport report = new PacelcProbe(primary.jdbcUrl()).measure(ROUNDS);
+        System.out.println("pacelc-latency, 20 ms each way: " + report);
 
         assertThat(report.medians().keySet()).as("the report has a median for every mode: %s", report)
                 .containsExactlyInAnyOrder(SyncMode.values());
