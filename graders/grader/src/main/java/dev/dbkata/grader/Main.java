@@ -57,6 +57,8 @@ public final class Main {
             return switch (arguments.command()) {
                 case "grade" -> grade(repository, arguments);
                 case "verify" -> verify(repository, arguments);
+                case "test" -> new QuickTest(repository, out, err, env).run(arguments.names(), arguments.testTimeout());
+                case "watch" -> new Watch(repository, out, err, env).run(arguments.names(), arguments.testTimeout());
                 case "list" -> {
                     out.print(Progress.table(repository, repository.exercises()));
                     yield OK;

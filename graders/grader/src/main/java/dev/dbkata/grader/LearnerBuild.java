@@ -1,0 +1,222 @@
+package dev.dbkata.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Compiles a learner's exercise for {@code kata test} and {@code kata watch}, in place and only
+ * what changed: the learner's code (with the ready-made classes) when a file of it changed, the
+ * canonical tests only when the tests or what they compile against (the code's {@link ClassAbi})
+ * changed. Everything lives in the exercise's {@code target/kata/loop}, with a stamp of what it was
+ * built from; the grader's fair-play rules are checked once per change of the code.
+ */
+final class LearnerBuild {
+
+    /**
+     * What the tests run with, or why they cannot run.
+     *
+     * @param problem  why the tests cannot run (a compile error, a fair-play rule), or null
+     * @param warning  something the learner should know although the tests run, or null
+     * @param compiled what was compiled this time ({@code code}, {@code tests}), for {@code -v}
+     */
+    record Built(Path classes, Path testClasses, List<Path> dependencies, String problem, String warning,
+            List<String> compiled, long millis) {
+    }
+
+    private static final String STAMP_VERSION = "1";
+
+    private final KataRepository repository;
+    private final SourceCompiler compiler;
+
+    LearnerBuild(KataRepository repository, SourceCompiler compiler) {
+        this.repository = repository;
+        this.compiler = compiler;
+    }
+
+    /**
+     * @param taskClasses the test classes of the task to run; when every test does not compile
+     *                    against the code, only these (and what they use) are compiled. Empty:
+     *                    the whole exercise.
+     */
+    Built build(TaskCatalog catalog, List<String> taskClasses) {
+        long start = System.nanoTime();
+        String id = catalog.exercise().id();
+        Path exercise = repository.exercise(id);
+        Path folder = exercise.resolve("target/kata/loop");
+        List<Path> dependencies = repository.dependencies(exercise);
+        Optional<String> submitted = SubmittedFiles.problemWith(exercise.resolve("src/main"),
+                repository.root().resolve("exercises"));
+        if (submitted.isPresent()) {
+            return new Built(null, null, dependencies, submitted.get(), null, List.of(), millisSince(start));
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + folder, e);
+        }
+        // Two loops on one exercise (a watch and a test) must not build into each other's folders.
+        try (FileChannel channel = FileChannel.open(folder.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return buildLocked(catalog, taskClasses, exercise, folder, dependencies, start);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not lock " + folder.resolve("lock"), e);
+        }
+    }
+
+    private Built buildLocked(TaskCatalog catalog, List<String> taskClasses, Path exercise, Path folder,
+            List<Path> dependencies, long start) throws IOException {
+        Properties stamp = readStamp(folder.resolve("stamp.properties"));
+        Path classes = folder.resolve("classes");
+        Path testClasses = folder.resolve("test-classes");
+        List<String> compiled = new ArrayList<>();
+        String classpathText = String.join(java.io.File.pathSeparator, dependencies.stream().map(Path::toString).toList());
+        // A rebuilt testkit or library (a maintainer's change) recompiles everything, as Maven would.
+        StringBuilder environment = new StringBuilder(STAMP_VERSION + " " + Runtime.version().feature() + " " + classpathText);
+        for (Path dependency : dependencies) {
+            environment.append(' ').append(dependency.toFile().lastModified());
+        }
+
+        String codeFingerprint = fingerprint(environment.toString(), exercise.resolve("src/main"), exercise.resolve("src/given"));
+        if (!codeFingerprint.equals(stamp.getProperty("code")) || !Files.isDirectory(classes)) {
+            Path fresh = folder.resolve("classes.new");
+            FileCopies.deleteTree(fresh);
+            Optional<String> error = compiler.compile(List.of(exercise.resolve("src/main/java"),
+                    exercise.resolve("src/given/java")), dependencies, fresh, exercise);
+            if (error.isPresent()) {
+                FileCopies.deleteTree(fresh);
+                return new Built(null, null, dependencies, "compile error: " + error.get(), null, List.of("code"),
+                        millisSince(start));
+            }
+            FileCopies.copyTree(exercise.resolve("src/main/resources"), fresh);
+            FileCopies.copyTree(exercise.resolve("src/given/resources"), fresh);
+            replace(classes, fresh);
+            compiled.add("code");
+            stamp.setProperty("code", codeFingerprint);
+            stamp.setProperty("abi", ClassAbi.of(classes));
+            stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
+                    .map(FairPlay.Violation::toString).orElse(""));
+            stamp.remove("tests");
+            writeStamp(folder.resolve("stamp.properties"), stamp);
+        }
+        String fairPlay = stamp.getProperty("fairPlay", "");
+        if (!fairPlay.isEmpty()) {
+            return new Built(classes, null, dependencies, fairPlay, null, compiled, millisSince(start));
+        }
+
+        String testFingerprint = fingerprint(environment + " " + stamp.getProperty("abi"), exercise.resolve("src/test"));
+        if (testFingerprint.equals(stamp.getProperty("tests")) && Files.isDirectory(testClasses)) {
+            return new Built(classes, testClasses, dependencies, null, null, compiled, millisSince(start));
+        }
+        List<Path> withCode = new ArrayList<>(dependencies);
+        withCode.add(classes);
+        Path fresh = folder.resolve("test-classes.new");
+        FileCopies.deleteTree(fresh);
+        Optional<String> error = compiler.compile(List.of(exercise.resolve("src/test/java")), withCode, fresh, exercise);
+        compiled.add("tests");
+        if (error.isEmpty()) {
+            FileCopies.copyTree(exercise.resolve("src/test/resources"), fresh);
+            replace(testClasses, fresh);
+            stamp.setProperty("tests", testFingerprint);
+            writeStamp(folder.resolve("stamp.properties"), stamp);
+            return new Built(classes, testClasses, dependencies, null, null, compiled, millisSince(start));
+        }
+        String problem = "compile error: the tests do not compile against your code: " + error.get();
+        if (taskClasses.isEmpty()) {
+            FileCopies.deleteTree(fresh);
+            return new Built(classes, null, dependencies, problem, null, compiled, millisSince(start));
+        }
+        // The other tasks' tests do not compile: this task's may still, as when grading one task.
+        Path taskOnly = folder.resolve("task-test-classes");
+        FileCopies.deleteTree(fresh);
+        FileCopies.deleteTree(taskOnly);
+        Path testSources = exercise.resolve("src/test/java");
+        Optional<String> taskError = compiler.compileUsing(taskClasses.stream()
+                .map(c -> testSources.resolve(c.replace('.', '/') + ".java")).toList(), testSources, withCode, taskOnly,
+                exercise);
+        if (taskError.isPresent()) {
+            return new Built(classes, null, dependencies,
+                    "compile error: the tests do not compile against your code: " + taskError.get(), null, compiled,
+                    millisSince(start));
+        }
+        FileCopies.copyTree(exercise.resolve("src/test/resources"), taskOnly);
+        return new Built(classes, taskOnly, dependencies, null,
+                "the other tasks' tests do not compile against your code (" + error.get()
+                        + "); ./kata grade will score them 0",
+                compiled, millisSince(start));
+    }
+
+    /** A digest of every file under the folders (path and content) and of {@code environment}. */
+    static String fingerprint(String environment, Path... folders) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(environment.getBytes(StandardCharsets.UTF_8));
+            for (Path folder : folders) {
+                for (Path file : FileCopies.filesEndingWith(folder, "")) {
+                    if (!SourceChanges.counts(file)) {
+                        continue;
+                    }
+                    digest.update(folder.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+                    digest.update((byte) 0);
+                    digest.update(Files.readAllBytes(file));
+                    digest.update((byte) 0);
+                }
+                digest.update((byte) 1);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            // A file that vanished while being read (an editor saving): the next save runs again.
+            return "unreadable " + System.nanoTime();
+        }
+    }
+
+    private static void replace(Path target, Path fresh) throws IOException {
+        Path old = target.resolveSibling(target.getFileName() + ".old");
+        FileCopies.deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        FileCopies.deleteTree(old);
+    }
+
+    private static Properties readStamp(Path file) {
+        Properties stamp = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (var in = Files.newBufferedReader(file)) {
+                stamp.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                // A damaged stamp only costs a rebuild.
+                stamp.clear();
+            }
+        }
+        return stamp;
+    }
+
+    private static void writeStamp(Path file, Properties stamp) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".new");
+        try (var out = Files.newBufferedWriter(temporary)) {
+            stamp.store(out, "kata test: what target/kata/loop was built from");
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
