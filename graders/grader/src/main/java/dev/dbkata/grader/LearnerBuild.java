@@ -109,7 +109,6 @@ final class LearnerBuild {
             stamp.setProperty("abi", ClassAbi.of(classes));
             stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
                     .map(FairPlay.Violation::toString).orElse(""));
-            stamp.remove("tests");
             writeStamp(folder.resolve("stamp.properties"), stamp);
         }
         String fairPlay = stamp.getProperty("fairPlay", "");
