@@ -157,10 +157,25 @@ public class BenchLoop {
     private static List<Sample> watchReruns(Path root, String exercise, Path edited, String original, int runs)
             throws Exception {
         ProcessBuilder builder = new ProcessBuilder(root.resolve("kata").toString(), "watch", exercise)
-                .directory(root.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                .directory(root.toFile());
         builder.environment().put("KATA_TIMING", "1");
         Process process = builder.start();
         BlockingQueue<Object[]> timings = new LinkedBlockingQueue<>();
+        // The watch is idle when it says it waits (after a pass it may go on to the next tasks first).
+        BlockingQueue<Long> idle = new LinkedBlockingQueue<>();
+        Thread screen = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("Waiting for a save")) {
+                        idle.add(System.nanoTime());
+                    }
+                }
+            } catch (IOException e) {
+                // The watch ended.
+            }
+        }, "bench-loop-screen");
+        screen.setDaemon(true);
+        screen.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = err.readLine(); line != null; line = err.readLine()) {
@@ -177,10 +192,13 @@ public class BenchLoop {
         reader.start();
         List<Sample> samples = new ArrayList<>();
         try {
-            await(timings, process);
             for (int i = 0; i < runs; i++) {
-                // Let the first save's notification settle, then save.
+                // Idle, and every verdict so far read: then save.
+                if (idle.poll(300, TimeUnit.SECONDS) == null) {
+                    throw new IllegalStateException("kata watch never became idle (alive: " + process.isAlive() + ")");
+                }
                 Thread.sleep(300);
+                timings.clear();
                 long saved = System.nanoTime();
                 Files.writeString(edited, original + "\n// bench-loop watch " + i + "\n");
                 Object[] timing = await(timings, process);

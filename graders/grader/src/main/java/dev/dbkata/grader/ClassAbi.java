@@ -55,6 +55,48 @@ final class ClassAbi {
         }
     }
 
+    /** The source file a class was compiled from, as {@code package/path/File.java}, or null when it does not say. */
+    static String sourceOf(byte[] classFile) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
+        if (in.readInt() != 0xCAFEBABE) {
+            throw new IOException("not a class file");
+        }
+        in.readUnsignedShort();
+        in.readUnsignedShort();
+        Object[] pool = readPool(in);
+        in.readUnsignedShort();
+        String self = className(pool, in.readUnsignedShort());
+        in.readUnsignedShort();
+        in.skipBytes(2 * in.readUnsignedShort());
+        for (int kind = 0; kind < 2; kind++) {
+            int count = in.readUnsignedShort();
+            for (int i = 0; i < count; i++) {
+                in.skipBytes(6);
+                skipAttributes(in);
+            }
+        }
+        int count = in.readUnsignedShort();
+        for (int i = 0; i < count; i++) {
+            String name = (String) pool[in.readUnsignedShort()];
+            int length = in.readInt();
+            if (name.equals("SourceFile")) {
+                String file = (String) pool[in.readUnsignedShort()];
+                int slash = self.lastIndexOf('/');
+                return (slash < 0 ? "" : self.substring(0, slash + 1)) + file;
+            }
+            in.skipBytes(length);
+        }
+        return null;
+    }
+
+    private static void skipAttributes(DataInputStream in) throws IOException {
+        int count = in.readUnsignedShort();
+        for (int i = 0; i < count; i++) {
+            in.readUnsignedShort();
+            in.skipBytes(in.readInt());
+        }
+    }
+
     /** One class's ABI as sorted text. */
     static String describe(byte[] classFile) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Compiles a learner's exercise for {@code kata test} and {@code kata watch}, in place and only
@@ -91,6 +94,16 @@ final class LearnerBuild {
         }
 
         String codeFingerprint = fingerprint(environment.toString(), exercise.resolve("src/main"), exercise.resolve("src/given"));
+        Map<String, String> sources = null;
+        if (!codeFingerprint.equals(stamp.getProperty("code")) && Files.isDirectory(classes)
+                && changedBodiesOnly(exercise, folder, classes, dependencies, stamp, sources = sourceDigests(exercise))) {
+            compiled.add("code");
+            stamp.setProperty("code", codeFingerprint);
+            remember(stamp, sources);
+            stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
+                    .map(FairPlay.Violation::toString).orElse(""));
+            writeStamp(folder.resolve("stamp.properties"), stamp);
+        }
         if (!codeFingerprint.equals(stamp.getProperty("code")) || !Files.isDirectory(classes)) {
             Path fresh = folder.resolve("classes.new");
             FileCopies.deleteTree(fresh);
@@ -106,6 +119,7 @@ final class LearnerBuild {
             replace(classes, fresh);
             compiled.add("code");
             stamp.setProperty("code", codeFingerprint);
+            remember(stamp, sources != null ? sources : sourceDigests(exercise));
             stamp.setProperty("abi", ClassAbi.of(classes));
             stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
                     .map(FairPlay.Violation::toString).orElse(""));
@@ -157,6 +171,109 @@ final class LearnerBuild {
                         + "); ./kata grade will score them 0",
                 compiled, millisSince(start));
     }
+
+    /**
+     * Compiles only the changed source files, against the classes compiled before, and keeps the
+     * result when every class they make has the ABI it had (a method body changed, say): the
+     * other classes need not be compiled again, nor the tests. False, having changed nothing, when
+     * that does not hold (a file added or deleted, a signature changed, a compile error, a
+     * resource changed): then everything is compiled.
+     */
+    private boolean changedBodiesOnly(Path exercise, Path folder, Path classes, List<Path> dependencies,
+            Properties stamp, Map<String, String> sources) throws IOException {
+        Map<String, String> before = new TreeMap<>();
+        stamp.stringPropertyNames().stream().filter(k -> k.startsWith(SOURCE)).forEach(k -> before.put(
+                k.substring(SOURCE.length()), stamp.getProperty(k)));
+        if (!before.keySet().equals(sources.keySet())) {
+            return false;
+        }
+        List<String> changed = sources.keySet().stream().filter(f -> !sources.get(f).equals(before.get(f))).toList();
+        if (changed.isEmpty() || !changed.stream().allMatch(f -> f.startsWith("src/main/java/") && f.endsWith(".java"))) {
+            return false;
+        }
+        Set<String> changedSources = changed.stream().map(f -> f.substring("src/main/java/".length())).collect(
+                java.util.stream.Collectors.toSet());
+        Path partial = folder.resolve("classes.partial");
+        FileCopies.deleteTree(partial);
+        List<Path> withCode = new ArrayList<>(dependencies);
+        withCode.add(classes);
+        try {
+            if (compiler.compileUsing(changed.stream().map(exercise::resolve).toList(), null, withCode, partial, exercise)
+                    .isPresent()) {
+                return false;
+            }
+            Map<String, Path> made = new TreeMap<>();
+            for (Path file : FileCopies.filesEndingWith(partial, ".class")) {
+                made.put(partial.relativize(file).toString(), file);
+            }
+            List<Path> replaced = new ArrayList<>();
+            for (Path old : FileCopies.filesEndingWith(classes, ".class")) {
+                String name = classes.relativize(old).toString();
+                if (changedSources.contains(ClassAbi.sourceOf(Files.readAllBytes(old)))) {
+                    if (!made.containsKey(name) && !isAnonymous(name)) {
+                        return false;
+                    }
+                    replaced.add(old);
+                }
+            }
+            for (Map.Entry<String, Path> entry : made.entrySet()) {
+                Path old = classes.resolve(entry.getKey());
+                if (isAnonymous(entry.getKey())) {
+                    continue;
+                }
+                if (!Files.isRegularFile(old) || !ClassAbi.describe(Files.readAllBytes(old))
+                        .equals(ClassAbi.describe(Files.readAllBytes(entry.getValue())))) {
+                    return false;
+                }
+            }
+            for (Path old : replaced) {
+                Files.delete(old);
+            }
+            for (Map.Entry<String, Path> entry : made.entrySet()) {
+                Files.copy(entry.getValue(), classes.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            FileCopies.deleteTree(partial);
+        }
+    }
+
+    private static boolean isAnonymous(String classFile) {
+        return classFile.matches(".*\\$\\d.*");
+    }
+
+    /** Per file of the code (relative to the exercise): a digest of its content. */
+    private static Map<String, String> sourceDigests(Path exercise) {
+        Map<String, String> digests = new TreeMap<>();
+        for (String folder : List.of("src/main", "src/given")) {
+            for (Path file : FileCopies.filesEndingWith(exercise.resolve(folder), "")) {
+                if (SourceChanges.counts(file)) {
+                    digests.put(exercise.relativize(file).toString().replace(java.io.File.separatorChar, '/'),
+                            digest(file));
+                }
+            }
+        }
+        return digests;
+    }
+
+    private static String digest(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            return "unreadable " + System.nanoTime();
+        }
+    }
+
+    private static void remember(Properties stamp, Map<String, String> sources) {
+        stamp.stringPropertyNames().stream().filter(k -> k.startsWith(SOURCE)).toList().forEach(stamp::remove);
+        sources.forEach((file, digest) -> stamp.setProperty(SOURCE + file, digest));
+    }
+
+    private static final String SOURCE = "source.";
 
     /** A digest of every file under the folders (path and content) and of {@code environment}. */
     static String fingerprint(String environment, Path... folders) {

@@ -106,8 +106,13 @@ class QuickTestTest {
         Path doubler = kata.exercise("02-failing").resolve("src/main/java/fixture/failing/Doubler.java");
         Files.writeString(doubler, Files.readString(doubler).replace("throw new UnsupportedOperationException(\"TODO(doubling): return twice n\");",
                 "return n * 2;"));
+        Path given = kata.exercise("02-failing").resolve("target/kata/loop/classes/fixture/failing/Expected.class");
+        java.nio.file.attribute.FileTime compiledBefore = Files.getLastModifiedTime(given);
+        Files.setLastModifiedTime(given, java.nio.file.attribute.FileTime.fromMillis(compiledBefore.toMillis() - 60_000));
         assertThat(build.build(catalog, List.of()).compiled()).containsExactly("code");
-        assertThat(test("02-failing")).isZero();
+        assertThat(Files.getLastModifiedTime(given).toMillis()).as("the unchanged class was not compiled again")
+                .isEqualTo(compiledBefore.toMillis() - 60_000);
+        assertThat(test("02-failing")).as("the changed body runs").isZero();
 
         Files.writeString(doubler, Files.readString(doubler).replace("int twice(int n)", "long twice(int n)"));
         LearnerBuild.Built changed = build.build(catalog, List.of());
