@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * what changed: the learner's code (with the ready-made classes) when a file of it changed, the
  * canonical tests only when the tests or what they compile against (the code's {@link ClassAbi})
  * changed. Everything lives in the exercise's {@code target/kata/loop}, with a stamp of what it was
- * built from; the grader's fair-play rules are checked once per change of the code.
+ * built from; the grader's fair-play rules are checked once per change of the code, when its tests
+ * pass ({@link #fairPlay}).
  */
 final class LearnerBuild {
 
@@ -100,8 +101,7 @@ final class LearnerBuild {
             compiled.add("code");
             stamp.setProperty("code", codeFingerprint);
             remember(stamp, sources);
-            stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
-                    .map(FairPlay.Violation::toString).orElse(""));
+            stamp.remove("fairPlay");
             writeStamp(folder.resolve("stamp.properties"), stamp);
         }
         if (!codeFingerprint.equals(stamp.getProperty("code")) || !Files.isDirectory(classes)) {
@@ -121,13 +121,8 @@ final class LearnerBuild {
             stamp.setProperty("code", codeFingerprint);
             remember(stamp, sources != null ? sources : sourceDigests(exercise));
             stamp.setProperty("abi", ClassAbi.of(classes));
-            stamp.setProperty("fairPlay", FairPlay.check(classes, catalog.testSourceClasses())
-                    .map(FairPlay.Violation::toString).orElse(""));
+            stamp.remove("fairPlay");
             writeStamp(folder.resolve("stamp.properties"), stamp);
-        }
-        String fairPlay = stamp.getProperty("fairPlay", "");
-        if (!fairPlay.isEmpty()) {
-            return new Built(classes, null, dependencies, fairPlay, null, compiled, millisSince(start));
         }
 
         String testFingerprint = fingerprint(environment + " " + stamp.getProperty("abi"), exercise.resolve("src/test"));
@@ -239,6 +234,42 @@ final class LearnerBuild {
             FileCopies.deleteTree(partial);
         }
     }
+
+    /**
+     * The grader's fair-play rules on the code as last built, checked once per change of it (and
+     * remembered in the stamp). The loop asks only when the tests pass: reading classes with
+     * ArchUnit costs a second or two in a fresh JVM, too much for every failing run, while a pass
+     * must not be announced that {@code kata grade} would refuse.
+     *
+     * @return the broken rule, if any
+     */
+    Optional<String> fairPlay(TaskCatalog catalog) {
+        long start = System.nanoTime();
+        Path folder = repository.exercise(catalog.exercise().id()).resolve("target/kata/loop");
+        try (FileChannel channel = FileChannel.open(folder.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            Properties stamp = readStamp(folder.resolve("stamp.properties"));
+            String verdict = stamp.getProperty("fairPlay");
+            if (verdict == null) {
+                verdict = FairPlay.check(folder.resolve("classes"), catalog.testSourceClasses())
+                        .map(FairPlay.Violation::toString).orElse("");
+                stamp.setProperty("fairPlay", verdict);
+                writeStamp(folder.resolve("stamp.properties"), stamp);
+            }
+            return verdict.isEmpty() ? Optional.empty() : Optional.of(verdict);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not check " + folder, e);
+        } finally {
+            checkMillis = millisSince(start);
+        }
+    }
+
+    /** How long the last fair-play check took; 0 when there was none. */
+    long checkMillis() {
+        return checkMillis;
+    }
+
+    private long checkMillis;
 
     private static boolean isAnonymous(String classFile) {
         return classFile.matches(".*\\$\\d.*");

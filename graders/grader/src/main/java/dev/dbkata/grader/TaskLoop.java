@@ -18,11 +18,12 @@ final class TaskLoop {
      * @param testsRan     false when the tests could not run (a compile error...)
      * @param timedOut     a test ran out of time: its thread may still be running in this JVM
      * @param buildMillis  compiling and checking the code
+     * @param checkMillis  of which the fair-play check
      * @param testsMillis  the tests' own time (servers starting included)
      * @param totalMillis  the whole round, from before the build to the summary
      */
     record Result(List<TaskResult> tasks, boolean testsRan, boolean timedOut, long buildMillis, long testsMillis,
-            long totalMillis) {
+            long totalMillis, long checkMillis) {
 
         boolean passed() {
             return testsRan && !tasks.isEmpty() && tasks.stream().allMatch(t -> t.status() == TaskStatus.PASSED);
@@ -56,20 +57,32 @@ final class TaskLoop {
         if (built.problem() != null) {
             output.problem(built.problem());
             List<TaskResult> failed = only(task, TaskScoring.all(exercise, TaskStatus.ERROR, built.problem()));
-            return new Result(failed, false, false, built.millis(), 0, millisSince(start));
+            return new Result(failed, false, false, built.millis(), 0, millisSince(start), 0);
         }
         InProcessTests.Run run = InProcessTests.run(built, classes, perTest,
                 test -> output.test(test, catalog.taskOf(test.className()), task.isEmpty()), testsOutput);
         if (run.problem() != null && run.outcomes().isEmpty()) {
             output.problem(run.problem());
             List<TaskResult> failed = only(task, TaskScoring.all(exercise, TaskStatus.ERROR, run.problem()));
-            return new Result(failed, false, false, built.millis(), run.testsMillis(), millisSince(start));
+            return new Result(failed, false, false, built.millis(), run.testsMillis(), millisSince(start), 0);
         }
         List<TaskResult> tasks = only(task, TaskScoring.score(catalog, run.outcomes()));
+        long checkMillis = 0;
+        if (!tasks.isEmpty() && tasks.stream().allMatch(t -> t.status() == TaskStatus.PASSED)) {
+            Optional<String> unfair = build.fairPlay(catalog);
+            checkMillis = build.checkMillis();
+            if (unfair.isPresent()) {
+                output.problem(unfair.get() + " (kata grade scores this exercise 0 until it is fixed)");
+                List<TaskResult> refused = only(task, TaskScoring.all(exercise, TaskStatus.ERROR, unfair.get()));
+                return new Result(refused, false, false, built.millis() + checkMillis, run.testsMillis(),
+                        millisSince(start), checkMillis);
+            }
+        }
         LoopProgress.record(repository.exercise(exercise.id()), run.outcomes());
         output.summary(tasks);
         boolean timedOut = run.outcomes().stream().anyMatch(t -> t.status() == TaskStatus.TIMEOUT);
-        return new Result(tasks, true, timedOut, built.millis(), run.testsMillis(), millisSince(start));
+        return new Result(tasks, true, timedOut, built.millis() + checkMillis, run.testsMillis(), millisSince(start),
+                checkMillis);
     }
 
     private static List<TaskResult> only(Optional<TaskInfo> task, List<TaskResult> all) {

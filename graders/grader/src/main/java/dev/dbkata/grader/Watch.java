@@ -161,8 +161,8 @@ final class Watch {
 
     private void timing(TaskLoop.Result result) {
         if (env.get("KATA_TIMING") != null) {
-            err.printf(Locale.ROOT, "kata-timing build_ms=%d tests_ms=%d round_ms=%d passed=%s%n", result.buildMillis(),
-                    result.testsMillis(), result.totalMillis(), result.passed());
+            err.printf(Locale.ROOT, "kata-timing build_ms=%d tests_ms=%d round_ms=%d check_ms=%d passed=%s%n",
+                    result.buildMillis(), result.testsMillis(), result.totalMillis(), result.checkMillis(), result.passed());
             err.flush();
         }
     }

@@ -87,6 +87,16 @@ class QuickTestTest {
     }
 
     @Test
+    @DisplayName("passing tests on code that breaks a fair-play rule: no pass, the rule named, as kata grade would")
+    void fairPlayCheckedOnPass() {
+        assertThat(test("06-cheating")).isEqualTo(1);
+
+        assertThat(output()).contains("\u2713 isOne").contains("fair play: rule no-exit broken")
+                .doesNotContain("Every task of 06-cheating passes");
+        assertThat(Progress.of(kata, kata.catalog("06-cheating"))).as("no pass recorded").doesNotContainEntry("value", true);
+    }
+
+    @Test
     @DisplayName("an unknown exercise or task is named, with the ones that exist")
     void unknownNames() {
         assertThatThrownBy(() -> test("99-nothing")).isInstanceOf(GradingException.class)
