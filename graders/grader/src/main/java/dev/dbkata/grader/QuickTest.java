@@ -134,8 +134,4 @@ final class QuickTest {
         return env.get("KATA_TIMING") == null ? 0 : java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
-    static long jvmMillis() {
-        return ProcessHandle.current().info().startInstant()
-                .map(started -> java.time.Duration.between(started, java.time.Instant.now()).toMillis()).orElse(-1L);
-    }
 }
