@@ -106,7 +106,7 @@ public final class DatabaseExtension implements BeforeAllCallback, BeforeEachCal
         store.put(startedKey, Boolean.TRUE);
         A annotation = declared.get();
         TopologyHolder<T> holder = new TopologyHolder<>("@" + kind.annotation().getSimpleName() + " of "
-                + testClass.getSimpleName(), () -> kind.start().apply(annotation), kind.reset().apply(annotation));
+                + testClass.getSimpleName(), () -> kind.start().apply(annotation), kind.reset().apply(annotation), annotation);
         // Stored before starting, so that the store closes whatever did start if starting fails.
         store.put(kind.annotation(), holder);
         holder.start();

@@ -21,6 +21,8 @@ final class TopologyHolder<T extends Topology> implements AutoCloseable {
     private final String what;
     private final Supplier<T> starter;
     private final Reset reset;
+    /** What {@link WarmTopologies} keeps this topology under when a class is done; null: never kept. */
+    private final Object warmKey;
     private T topology;
     private boolean usedByATest;
 
@@ -28,13 +30,20 @@ final class TopologyHolder<T extends Topology> implements AutoCloseable {
      * @param what names the servers in messages, such as {@code "@WithPostgres of OrdersTest"}
      */
     TopologyHolder(String what, Supplier<T> starter, Reset reset) {
+        this(what, starter, reset, null);
+    }
+
+    /** @param warmKey the declaration the servers answer (equal declarations may share them), or null */
+    TopologyHolder(String what, Supplier<T> starter, Reset reset, Object warmKey) {
         this.what = what;
         this.starter = starter;
         this.reset = reset;
+        this.warmKey = warmKey;
     }
 
     synchronized void start() {
-        topology = infrastructure("The servers of " + what + " could not be started", starter::get);
+        topology = infrastructure("The servers of " + what + " could not be started", warmKey == null ? starter
+                : () -> WarmTopologies.take(warmKey, starter, reset == Reset.BEFORE_EACH_TEST));
     }
 
     synchronized T current() {
@@ -106,7 +115,11 @@ final class TopologyHolder<T extends Topology> implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (topology != null) {
-            topology.close();
+            if (warmKey == null) {
+                topology.close();
+            } else {
+                WarmTopologies.release(warmKey, topology);
+            }
             topology = null;
         }
     }

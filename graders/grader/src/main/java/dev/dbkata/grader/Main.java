@@ -55,6 +55,15 @@ public final class Main {
         System.exit(status);
     }
 
+    /** The names a test or watch was given, with {@code -v} when the words asked for it (Arguments keeps it apart). */
+    private List<String> loopWords(Arguments arguments, String[] args) {
+        List<String> words = new java.util.ArrayList<>(arguments.names());
+        if (Terminal.of(env, args).verbose()) {
+            words.add("-v");
+        }
+        return words;
+    }
+
     int run(String[] args) {
         if (BootcampCommands.handles(args) && !Help.asked(args)) {
             return BootcampCommands.run(args, out, err, System.in);
@@ -69,6 +78,8 @@ public final class Main {
             return switch (arguments.command()) {
                 case "grade" -> grade(repository, arguments);
                 case "verify" -> verify(repository, arguments);
+                case "test" -> new QuickTest(repository, out, err, env).run(loopWords(arguments, args), arguments.testTimeout());
+                case "watch" -> new Watch(repository, out, err, env).run(loopWords(arguments, args), arguments.testTimeout());
                 case "list" -> {
                     Names.requireExercises(repository, arguments.exercises());
                     out.print(Progress.table(repository,
