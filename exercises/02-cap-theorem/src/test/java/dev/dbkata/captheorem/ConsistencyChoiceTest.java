@@ -18,6 +18,7 @@ import dev.dbkata.testkit.Reset;
 import dev.dbkata.testkit.ServingNode;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.TestThreads;
+import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgresCluster;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,8 +38,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * - a consistent read that answers from a cut-off or black-holed replica: trusting
  *   pg_stat_wal_receiver's "streaming", or comparing replay with the replica's own received position;
  * - a consistent read that quietly reads the primary instead of refusing;
- * - a consistent read that refuses on a healthy replica that trails by a moment (no wait at all);
+ * - a consistent read that refuses on a healthy replica that trails by a moment (no wait at all), or
+ *   that sleeps its whole consistentWait instead of answering once the replica has caught up;
+ * - a consistent read that runs the work first and checks the replica's position afterwards (the
+ *   answer was read before the proof);
  * - a consistent read that waits without bound instead of refusing;
+ * - a consistent read that proves freshness against a primary position asked earlier (at the
+ *   reader's first call), not at read time;
  * - an available read that hangs while the replica's replication link is black-holed (it waits to catch up);
  * - an available read that hangs when the primary is unreachable (no timeout on the question to the primary).
  */
@@ -51,6 +57,8 @@ class ConsistencyChoiceTest {
     private static final ReaderSettings SETTINGS = ReaderSettings.defaults().withConsistentWait(Duration.ofSeconds(1));
     /** What the test allows any read before calling it a hang: the settings' bounds plus slack for a loaded machine. */
     private static final Duration BOUND = Duration.ofSeconds(6);
+    /** A consistent read's wait far longer than BOUND: a healthy replica must be answered from long before it ends. */
+    private static final ReaderSettings PATIENT = ReaderSettings.defaults().withConsistentWait(Duration.ofSeconds(30));
 
     @BeforeEach
     void createSchema(PostgresCluster cluster) {
@@ -64,7 +72,8 @@ class ConsistencyChoiceTest {
         PostgresNode replica = cluster.replica(1);
         // Healthy but a little behind: every WAL chunk takes 400 ms more to reach it.
         replica.replicationLink().delay(Duration.ofMillis(400));
-        ZoneReader reader = new ZoneReader(cluster.primary().jdbcUrl(), replica.jdbcUrl(), ReaderSettings.defaults());
+        // A wait far longer than the test's bound: the read must answer once the replica has caught up.
+        ZoneReader reader = new ZoneReader(cluster.primary().jdbcUrl(), replica.jdbcUrl(), PATIENT);
 
         cluster.primary().execute("UPDATE concerts SET seats_left = 499 WHERE id = 1");
         Answer<Reading> answer = read(threads, reader, Consistency.CONSISTENT);
@@ -79,14 +88,43 @@ class ConsistencyChoiceTest {
     }
 
     @Test
+    @DisplayName("CONSISTENT reads only after the proof: a replica whose replay is paused is waited for, and the answer has the update")
+    void consistentReadsAfterTheProof(PostgresCluster cluster, TestThreads threads) throws Exception {
+        PostgresNode replica = cluster.replica(1);
+        replica.pauseReplay();
+        cluster.primary().execute("UPDATE concerts SET seats_left = 494 WHERE id = 1");
+        ZoneReader reader = new ZoneReader(cluster.primary().jdbcUrl(), replica.jdbcUrl(), PATIENT);
+
+        CompletableFuture<Answer<Reading>> answer = startRead(threads, reader, Consistency.CONSISTENT);
+        // Replay resumes only once the reader has asked replica1 how far it has replayed.
+        Waits.until("the reader to ask replica1 for its replay position (pg_last_wal_replay_lsn())", BOUND,
+                () -> answer.isDone() || replica.queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                        + " AND backend_type = 'client backend' AND query ILIKE '%pg_last_wal_replay_lsn%'"
+                        + " AND query NOT LIKE '/* dbkata */%'", Long.class) > 0);
+        replica.resumeReplay();
+
+        Answer<Reading> read = awaitAnswer(answer, Consistency.CONSISTENT);
+        assertThat(read.value().servedBy().port()).as("the answer comes from the zone's replica").isEqualTo(replica.port());
+        assertThat(read.value().seatsLeft())
+                .as("replica1 had not replayed the update when the reader checked; it answered only after replay resumed,"
+                        + " so its answer must include the update: the work runs after the proof, never before it")
+                .isEqualTo(494);
+    }
+
+    @Test
     @DisplayName("CONSISTENT refuses, within its bound, on a replica whose replication link is cut")
     void consistentRefusesOnCutReplica(PostgresCluster cluster, TestThreads threads) throws Exception {
         PostgresNode replica = cluster.replica(1);
+        ZoneReader reader = new ZoneReader(cluster.primary().jdbcUrl(), replica.jdbcUrl(), SETTINGS);
+        // The same reader first answers while all is well: replica1 has replayed everything.
+        assertThat(read(threads, reader, Consistency.CONSISTENT).value().seatsLeft())
+                .as("replica1 is up to date before the partition: a consistent read answers").isEqualTo(500);
+
         cluster.partition(replica);
         cluster.primary().execute("UPDATE concerts SET seats_left = 498 WHERE id = 1");
-        ZoneReader reader = new ZoneReader(cluster.primary().jdbcUrl(), replica.jdbcUrl(), SETTINGS);
 
-        expectRefusal(threads, reader, "replica1's replication link is cut and the primary committed an update since");
+        expectRefusal(threads, reader, "replica1's replication link is cut and the primary committed an update since"
+                + " (the primary's position must be asked at each read: the one from an earlier read proves nothing now)");
     }
 
     @Test
@@ -158,7 +196,11 @@ class ConsistencyChoiceTest {
     }
 
     private static Answer<Reading> read(TestThreads threads, ZoneReader reader, Consistency consistency) throws Exception {
-        CompletableFuture<Answer<Reading>> answer = threads.supply(() -> {
+        return awaitAnswer(startRead(threads, reader, consistency), consistency);
+    }
+
+    private static CompletableFuture<Answer<Reading>> startRead(TestThreads threads, ZoneReader reader, Consistency consistency) {
+        return threads.supply(() -> {
             try {
                 return reader.read(consistency, connection -> {
                     try (PreparedStatement select = connection.prepareStatement("SELECT seats_left FROM concerts WHERE id = 1");
@@ -171,6 +213,9 @@ class ConsistencyChoiceTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static Answer<Reading> awaitAnswer(CompletableFuture<Answer<Reading>> answer, Consistency consistency) throws Exception {
         try {
             return answer.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -179,9 +224,9 @@ class ConsistencyChoiceTest {
                     + (consistency == Consistency.AVAILABLE
                     ? "an available read must answer promptly from the replica, whatever the replication link or the"
                             + " primary does (bound every wait, never wait for the replica to catch up)"
-                    : "a consistent read must answer or refuse within its bound (consistentWait "
-                            + SETTINGS.consistentWait().toMillis() + " ms, primaryTimeout "
-                            + SETTINGS.primaryTimeout().toMillis() + " ms)"));
+                    : "a consistent read must refuse once its consistentWait (or the primaryTimeout) has passed, and"
+                            + " on a healthy replica answer as soon as the replica has replayed up to the primary's"
+                            + " position, not after sleeping its whole consistentWait"));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnavailableException refused) {
                 return fail("a " + consistency + " read refused (" + refused.getMessage() + ")"

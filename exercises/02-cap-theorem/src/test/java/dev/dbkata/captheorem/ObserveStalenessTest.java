@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dbkata.testkit.Lsn;
 import dev.dbkata.testkit.PostgresCluster;
@@ -32,7 +33,10 @@ import org.junit.jupiter.api.Test;
  * - staleness decided by sleeping (wait a moment, then assume the replica has caught up);
  * - staleness decided by row counts (an UPDATE changes no count);
  * - LSNs compared as strings ("0/FFFFFF" sorts after "0/1000000") or parsed as one hex number;
- * - the position taken before the write instead of after its commit;
+ * - the position taken before the write, or after the write but before COMMIT (the commit record
+ *   lies past it);
+ * - the replica's received position (pg_last_wal_receive_lsn) instead of its replay position: WAL
+ *   that arrived but is not applied yet is not visible to a reader;
  * - a probe that waits for the replica instead of reporting (it hangs under a partition).
  */
 @Task(id = "observe-staleness", title = "Measure staleness from WAL positions", points = 2)
@@ -77,7 +81,12 @@ class ObserveStalenessTest {
         cluster.partition(cutOff);
         StalenessProbe probe = new StalenessProbe(primary.jdbcUrl(), cutOff.jdbcUrl());
 
-        WalPosition commit = probe.commitOnPrimary(c -> insertConcert(c, 10, "Late show"));
+        AtomicReference<Lsn> workEnd = new AtomicReference<>();
+        WalPosition commit = probe.commitOnPrimary(c -> {
+            int inserted = insertConcert(c, 10, "Late show");
+            workEnd.set(insertPosition(c));
+            return inserted;
+        });
         Staleness staleness = TimeBoundProbe.check(probe, commit);
 
         Lsn primaryNow = primary.walPosition();
@@ -89,6 +98,11 @@ class ObserveStalenessTest {
                         + " returned, not before the write): between replica1's replay position %s and the primary's"
                         + " position now %s", replayed, primaryNow)
                 .isGreaterThan(replayed.value()).isLessThanOrEqualTo(primaryNow.value());
+        assertThat(commit.value())
+                .as("the write's own WAL records ended at %s, and COMMIT then wrote the commit record after them: the"
+                        + " commit position must lie past it (a position asked before COMMIT misses the one record that"
+                        + " makes the write visible to readers)", workEnd.get())
+                .isGreaterThan(workEnd.get().value());
         assertThat(staleness.isStale())
                 .as("replica1 has not replayed the write (its row is not there), so the probe must say stale: %s",
                         staleness)
@@ -99,6 +113,31 @@ class ObserveStalenessTest {
         assertThat(staleness.bytesBehind())
                 .as("bytes behind = commit position - replay position")
                 .isEqualTo(commit.value() - replayed.value());
+    }
+
+    @Test
+    @DisplayName("a replica that has received the write but not replayed it is stale: readers see what is replayed")
+    void receivedIsNotReplayed(PostgresCluster cluster) throws Exception {
+        PostgresNode primary = cluster.primary();
+        PostgresNode paused = cluster.replica(2);
+        // Its link is healthy, so the WAL arrives; its replay is paused, so nothing of it is applied.
+        paused.pauseReplay();
+        StalenessProbe probe = new StalenessProbe(primary.jdbcUrl(), paused.jdbcUrl());
+
+        WalPosition commit = probe.commitOnPrimary(c -> insertConcert(c, 12, "Matinee encore"));
+        Waits.until("replica2 to receive the write (replay paused, link healthy)", BOUND,
+                () -> paused.receivedPosition().value() >= commit.value());
+        Staleness staleness = TimeBoundProbe.check(probe, commit);
+
+        assertThat(rowCount(paused, "SELECT count(*) FROM concerts WHERE id = 12"))
+                .as("replica2 received the write but has not replayed it: its readers do not see the row").isZero();
+        assertThat(staleness.isStale())
+                .as("replica2 has received the write (pg_last_wal_receive_lsn %s) but not replayed it (pg_last_wal_replay_lsn"
+                        + " %s): what a reader sees is the replay position, so the probe must say stale (%s)",
+                        paused.receivedPosition(), paused.walPosition(), staleness)
+                .isTrue();
+        assertThat(staleness.replayed().value())
+                .as("the replica's replay position, not what it has received").isEqualTo(paused.walPosition().value());
     }
 
     @Test
@@ -178,6 +217,15 @@ class ObserveStalenessTest {
             insert.setInt(1, id);
             insert.setString(2, name);
             return insert.executeUpdate();
+        }
+    }
+
+    /** Where the primary's WAL insertion has got, asked on the write's own connection, inside its transaction. */
+    static Lsn insertPosition(java.sql.Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
+             java.sql.ResultSet row = select.executeQuery()) {
+            row.next();
+            return Lsn.parse(row.getString(1));
         }
     }
 

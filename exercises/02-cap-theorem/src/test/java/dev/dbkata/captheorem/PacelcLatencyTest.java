@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * - a probe that never sets synchronous_commit (every mode costs the same);
  * - one that times a read, or a transaction that writes nothing (no commit record: nothing waits);
  * - one that times the INSERT but not the COMMIT;
- * - one that sets the mode where it does not apply (SET LOCAL before the transaction begins).
+ * - one that sets the mode where it does not apply (SET LOCAL before the transaction begins);
+ * - one that measures every round of one mode, then the next mode (a busy moment of the machine
+ *   then lands on one mode only): the rows of pacelc_samples, in commit order, show the turns.
  */
 @Task(id = "pacelc-latency", title = "Measure what consistency costs when nothing is broken", points = 2)
 @WithPostgresCluster(replicas = 2, synchronousStandbys = 1, syncMethod = SyncMethod.ANY, reset = Reset.BEFORE_EACH_TEST)
@@ -70,6 +72,35 @@ class PacelcLatencyTest {
             long rows = primary.queryValue("SELECT count(*) FROM pacelc_samples WHERE mode = ?", Long.class, mode.setting());
             assertThat(rows).as("every timed commit inserts one row (%s) into pacelc_samples: %d rounds, plus"
                     + " any warm-up, so at least %d rows", mode.setting(), ROUNDS, ROUNDS).isGreaterThanOrEqualTo(ROUNDS);
+        }
+        assertModesTakeTurns(primary);
+    }
+
+    /** Between a mode's first and last commit, every other mode commits at least ROUNDS - 1 times. */
+    private static void assertModesTakeTurns(PostgresNode primary) throws java.sql.SQLException {
+        java.util.List<String> order = new java.util.ArrayList<>();
+        try (java.sql.Connection connection = primary.connect();
+             java.sql.Statement select = connection.createStatement();
+             java.sql.ResultSet rows = select.executeQuery("SELECT mode FROM pacelc_samples ORDER BY id")) {
+            while (rows.next()) {
+                order.add(rows.getString(1));
+            }
+        }
+        for (SyncMode mode : SyncMode.values()) {
+            int first = order.indexOf(mode.setting());
+            int last = order.lastIndexOf(mode.setting());
+            for (SyncMode other : SyncMode.values()) {
+                if (other != mode) {
+                    long between = order.subList(first + 1, Math.max(first + 1, last)).stream()
+                            .filter(other.setting()::equals).count();
+                    assertThat(between)
+                            .as("the modes must take turns, round after round, so that a busy moment of the machine"
+                                    + " hits them all alike; between the first and the last %s commit, %s committed only"
+                                    + " %d times (pacelc_samples in commit order: %s)",
+                                    mode.setting(), other.setting(), between, order)
+                            .isGreaterThanOrEqualTo(ROUNDS - 1);
+                }
+            }
         }
     }
 
