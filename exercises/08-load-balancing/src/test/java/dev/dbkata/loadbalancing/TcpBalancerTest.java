@@ -120,45 +120,56 @@ class TcpBalancerTest {
         Replicas replicas = new Replicas(cluster);
         List<Connection> clients = new ArrayList<>();
         try (TcpBalancer balancer = new TcpBalancer(replicas.servers(), Duration.ofSeconds(30))) {
-            List<Statement> statements = new ArrayList<>();
-            List<CompletableFuture<String>> queries = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            Map<String, List<Connection>> onReplica = new java.util.TreeMap<>();
+            for (int i = 0; i < 5; i++) {
                 Connection c = connect(balancer);
                 clients.add(c);
-                Statement s = c.createStatement();
-                statements.add(s);
-                queries.add(threads.supply(() -> {
+                onReplica.computeIfAbsent(replicas.nameOf(Replicas.askPort(c)), k -> new ArrayList<>()).add(c);
+            }
+            Map<String, Long> sessions = replicas.sessions(CLIENT);
+            assertThat(sessions.values()).as("five connections, least connections first: two, two and one, by"
+                    + " pg_stat_activity (%s)", Replicas.describe(sessions)).containsExactlyInAnyOrder(2L, 2L, 1L);
+            String fewest = sessions.entrySet().stream().filter(e -> e.getValue() == 1L).findFirst().orElseThrow()
+                    .getKey();
+            // A cancel request routed like a new connection goes to `fewest` (the only replica with one session),
+            // which runs no query: each query below runs on one of the other two.
+            for (String busy : onReplica.keySet().stream().filter(n -> !n.equals(fewest)).toList()) {
+                Statement s = onReplica.get(busy).get(0).createStatement();
+                CompletableFuture<String> query = threads.supply(() -> {
                     try {
                         s.execute("SELECT pg_sleep(60)");
                         return "finished";
                     } catch (SQLException e) {
                         return e.getSQLState();
                     }
-                }));
-            }
-            Waits.until("each replica to run one pg_sleep for the clients", Duration.ofSeconds(10),
-                    () -> replicas.sessions(CLIENT).values().stream().allMatch(n -> n == 1)
-                            && sleeping(replicas).values().stream().allMatch(n -> n == 1));
+                });
+                Waits.until(busy + " to run the client's pg_sleep", Duration.ofSeconds(10),
+                        () -> sleeping(replicas).get(busy) == 1);
 
-            for (int i = 2; i >= 0; i--) {
-                statements.get(i).cancel();
-            }
+                s.cancel();
 
-            for (int i = 0; i < 3; i++) {
                 String outcome;
                 try {
-                    outcome = queries.get(i).get(8, TimeUnit.SECONDS);
+                    outcome = query.get(8, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw new AssertionError("query " + (i + 1) + " still runs 8 s after its cancel: the cancel"
+                    throw new AssertionError("the query on " + busy + " still runs 8 s after its cancel: the cancel"
                             + " request (a new connection carrying the session's process id and secret key) must go"
                             + " to the server that runs that session, which the balancer learns from the server's"
-                            + " BackendKeyData; still sleeping: " + sleeping(replicas));
+                            + " BackendKeyData, not to the one with the fewest connections (" + fewest + "); still"
+                            + " sleeping: " + sleeping(replicas));
                 }
                 assertThat(outcome).as("a cancelled query fails with query_canceled (57014)").isEqualTo("57014");
+                assertThat(sleeping(replicas).values()).as("no replica still runs a cancelled pg_sleep")
+                        .containsOnly(0L);
             }
-            assertThat(sleeping(replicas).values()).as("no replica still runs a cancelled pg_sleep").containsOnly(0L);
         } finally {
             closeAll(clients);
+            // A query whose cancel went astray sleeps on after its client left: end it, so that it does not
+            // count as a session in the next test.
+            for (PostgresNode r : replicas.all()) {
+                r.execute("/* dbkata */ SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        + " WHERE application_name = '" + CLIENT + "'");
+            }
         }
     }
 
