@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * - a balancer that sends every connection to one server, or ignores how many each has;
  * - one that keeps sending new connections to a dead server (least connections loves a dead
  *   server: it has none), so a new client fails;
- * - one that fails every session when one server dies, instead of only the sessions on it;
+ * - one that fails every session when one server dies, instead of only the sessions on it, or that
+ *   leaves the dead server's clients open, waiting for answers that never come;
  * - a cancel request forwarded like a new connection (to whichever server has the fewest): it
  *   reaches a server that does not run the query, which ignores it, and the query runs on;
  * - a close() that leaves forwarded connections open (the servers keep the sessions), leaks its
@@ -78,7 +79,7 @@ class TcpBalancerTest {
         try (TcpBalancer balancer = new TcpBalancer(replicas.servers(), Duration.ofSeconds(30))) {
             Map<Connection, String> where = new java.util.LinkedHashMap<>();
             for (int i = 0; i < 3; i++) {
-                Connection c = connect(balancer);
+                Connection c = connect(balancer, 5);
                 clients.add(c);
                 where.put(c, replicas.nameOf(Replicas.askPort(c)));
             }
@@ -90,6 +91,12 @@ class TcpBalancerTest {
                 Throwable failure = catchThrowable(() -> Replicas.askPort(client.getKey()));
                 if (client.getValue().equals("replica2")) {
                     assertThat(failure).as("the session on the killed replica2 fails").isInstanceOf(SQLException.class);
+                    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                        assertThat(cause).as("the session on the killed replica2 must fail because the balancer"
+                                + " closed the client's connection when replica2's ended; instead the client gave up"
+                                + " after its own socket timeout: the balancer kept it open, waiting for a server"
+                                + " that is gone").isNotInstanceOf(java.net.SocketTimeoutException.class);
+                    }
                 } else {
                     assertThat(failure).as("the session on %s must go on: only replica2 died", client.getValue())
                             .isNull();
@@ -237,12 +244,17 @@ class TcpBalancerTest {
 
     /** An unmodified pgjdbc client pointed at the balancer (sslmode left at its default). */
     private static Connection connect(TcpBalancer balancer) throws SQLException {
+        return connect(balancer, 20);
+    }
+
+    /** The same, giving up on an answer after {@code socketTimeoutSeconds}. */
+    private static Connection connect(TcpBalancer balancer, int socketTimeoutSeconds) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
         props.setProperty("ApplicationName", CLIENT);
         props.setProperty("connectTimeout", "5");
         props.setProperty("loginTimeout", "5");
-        props.setProperty("socketTimeout", "20");
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + balancer.port() + "/postgres", props);
     }
 
