@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  *
  * Rejects:
  * - checks without a timeout: a black-holed server hangs tick() for ever;
- * - ejection on one failed check (a blip is not an outage);
+ * - ejection on one failed check (a blip is not an outage), or on failed requests that were not in a
+ *   row (a request answered in between resets the count);
  * - readmission on one good check, or on good checks that were not in a row: a server that fails
  *   every other check must stay out;
  * - a failed request that is not retried, retried on the same server, or retried more than once;
@@ -149,6 +150,39 @@ class HealthChecksTest {
                         + " three good ones in a row: a flapping server must stay out", i + 1, i + 1)
                         .doesNotContain("replica1");
             }
+        }
+    }
+
+    @Test
+    @DisplayName("failed requests that are not in a row eject nothing: a request answered in between resets the count")
+    void requestFailuresNotInARowDoNotEject(PostgresCluster cluster) {
+        Replicas replicas = new Replicas(cluster);
+        List<Server> servers = replicas.servers();
+        PostgresNode replica2 = replicas.replica(2);
+        try (HealthChecker checker = new HealthChecker(servers, SETTINGS)) {
+            LoadBalancer balancer = new LoadBalancer(servers, new RoundRobin(), checker, SETTINGS);
+            List<String> outcomes = new ArrayList<>();
+            for (int round = 1; round <= 3; round++) {
+                replica2.link().cut();
+                for (int i = 0; i < 3; i++) {   // replica1, replica2 (refused), replica3
+                    outcomes.add(outcome(replicas, balancer));
+                }
+                replica2.link().heal();
+                for (int i = 0; i < 3; i++) {   // replica1, replica2 (answers), replica3
+                    outcomes.add(outcome(replicas, balancer));
+                }
+                assertThat(names(checker.available())).as("round %d: replica2 failed one request, then answered the"
+                        + " next one sent to it; failures that are not in a row must not eject it (a request that"
+                        + " succeeds resets the count). Requests so far: %s", round, outcomes).contains("replica2");
+            }
+        }
+    }
+
+    private static String outcome(Replicas replicas, LoadBalancer balancer) {
+        try {
+            return replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT));
+        } catch (SQLException e) {
+            return "failed " + e.getSQLState();
         }
     }
 
