@@ -224,12 +224,12 @@ class TcpBalancerTest {
     }
 
     /** Threads started since {@code before} and still alive, leaving out the driver's, the pools' and the wait's own. */
-    private static List<String> newThreads(Set<Thread> before) {
+    static List<String> newThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !before.contains(t))
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("PostgreSQL-JDBC") && !n.startsWith("HikariPool") && !n.startsWith("dbkata")
-                        && !n.startsWith("awaitility"))
+                        && !n.startsWith("awaitility") && !n.startsWith("junit-timeout"))
                 .toList();
     }
 
