@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.PostgresNode;
 import dev.dbkata.testkit.Task;
+import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgresCluster;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -28,8 +29,11 @@ import org.junit.jupiter.api.Test;
  * checker out.
  *
  * Rejects:
- * - checks without a timeout: a black-holed server hangs tick() for ever;
- * - ejection on one failed check (a blip is not an outage);
+ * - checks without a timeout: a black-holed server hangs tick() for ever; a timeout for the whole
+ *   round instead of each check (the black-holed server first in line fails the checks after it); a
+ *   round bounded but checks left stuck on the black-holed server, one thread more each round;
+ * - ejection on one failed check (a blip is not an outage), or on failed requests that were not in a
+ *   row (a request answered in between resets the count);
  * - readmission on one good check, or on good checks that were not in a row: a server that fails
  *   every other check must stay out;
  * - a failed request that is not retried, retried on the same server, or retried more than once;
@@ -94,17 +98,22 @@ class HealthChecksTest {
     }
 
     @Test
-    @DisplayName("a black-holed replica cannot hang the checker, and is out after two checks")
+    @DisplayName("a black-holed replica cannot hang the checker, fail the others' checks, or leave checks behind")
     void blackholedReplicaIsOutWithinTheTimeout(PostgresCluster cluster) {
         Replicas replicas = new Replicas(cluster);
+        java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
         try (HealthChecker checker = new HealthChecker(replicas.servers(), SETTINGS)) {
             tick(checker);
-            replicas.replica(3).link().blackhole();
+            replicas.replica(1).link().blackhole();
             tick(checker);
             tick(checker);
-            assertThat(names(checker.available())).as("replica3 accepts connections and never answers: two checks"
-                    + " that time out eject it").containsExactly("replica1", "replica2");
+            assertThat(names(checker.available())).as("replica1 accepts connections and never answers: two checks"
+                    + " that time out eject it, and only it. Each check has its own timeout: a black-holed server"
+                    + " first in line must not use up the time of the checks after it").containsExactly("replica2",
+                    "replica3");
         }
+        Waits.until("the checks of the closed checker to end (threads started since it was created, still alive)",
+                Duration.ofSeconds(10), () -> TcpBalancerTest.newThreads(before), List::isEmpty);
     }
 
     @Test
@@ -149,6 +158,39 @@ class HealthChecksTest {
                         + " three good ones in a row: a flapping server must stay out", i + 1, i + 1)
                         .doesNotContain("replica1");
             }
+        }
+    }
+
+    @Test
+    @DisplayName("failed requests that are not in a row eject nothing: a request answered in between resets the count")
+    void requestFailuresNotInARowDoNotEject(PostgresCluster cluster) {
+        Replicas replicas = new Replicas(cluster);
+        List<Server> servers = replicas.servers();
+        PostgresNode replica2 = replicas.replica(2);
+        try (HealthChecker checker = new HealthChecker(servers, SETTINGS)) {
+            LoadBalancer balancer = new LoadBalancer(servers, new RoundRobin(), checker, SETTINGS);
+            List<String> outcomes = new ArrayList<>();
+            for (int round = 1; round <= 3; round++) {
+                replica2.link().cut();
+                for (int i = 0; i < 3; i++) {   // replica1, replica2 (refused), replica3
+                    outcomes.add(outcome(replicas, balancer));
+                }
+                replica2.link().heal();
+                for (int i = 0; i < 3; i++) {   // replica1, replica2 (answers), replica3
+                    outcomes.add(outcome(replicas, balancer));
+                }
+                assertThat(names(checker.available())).as("round %d: replica2 failed one request, then answered the"
+                        + " next one sent to it; failures that are not in a row must not eject it (a request that"
+                        + " succeeds resets the count). Requests so far: %s", round, outcomes).contains("replica2");
+            }
+        }
+    }
+
+    private static String outcome(Replicas replicas, LoadBalancer balancer) {
+        try {
+            return replicas.nameOf(balancer.execute(Replicas.ASK_PORT, Idempotence.NOT_IDEMPOTENT));
+        } catch (SQLException e) {
+            return "failed " + e.getSQLState();
         }
     }
 

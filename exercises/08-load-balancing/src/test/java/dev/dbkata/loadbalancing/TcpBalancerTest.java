@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * - a balancer that sends every connection to one server, or ignores how many each has;
  * - one that keeps sending new connections to a dead server (least connections loves a dead
  *   server: it has none), so a new client fails;
- * - one that fails every session when one server dies, instead of only the sessions on it;
+ * - one that fails every session when one server dies, instead of only the sessions on it, or that
+ *   leaves the dead server's clients open, waiting for answers that never come;
  * - a cancel request forwarded like a new connection (to whichever server has the fewest): it
  *   reaches a server that does not run the query, which ignores it, and the query runs on;
  * - a close() that leaves forwarded connections open (the servers keep the sessions), leaks its
@@ -78,7 +79,7 @@ class TcpBalancerTest {
         try (TcpBalancer balancer = new TcpBalancer(replicas.servers(), Duration.ofSeconds(30))) {
             Map<Connection, String> where = new java.util.LinkedHashMap<>();
             for (int i = 0; i < 3; i++) {
-                Connection c = connect(balancer);
+                Connection c = connect(balancer, 5);
                 clients.add(c);
                 where.put(c, replicas.nameOf(Replicas.askPort(c)));
             }
@@ -90,6 +91,12 @@ class TcpBalancerTest {
                 Throwable failure = catchThrowable(() -> Replicas.askPort(client.getKey()));
                 if (client.getValue().equals("replica2")) {
                     assertThat(failure).as("the session on the killed replica2 fails").isInstanceOf(SQLException.class);
+                    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                        assertThat(cause).as("the session on the killed replica2 must fail because the balancer"
+                                + " closed the client's connection when replica2's ended; instead the client gave up"
+                                + " after its own socket timeout: the balancer kept it open, waiting for a server"
+                                + " that is gone").isNotInstanceOf(java.net.SocketTimeoutException.class);
+                    }
                 } else {
                     assertThat(failure).as("the session on %s must go on: only replica2 died", client.getValue())
                             .isNull();
@@ -120,45 +127,56 @@ class TcpBalancerTest {
         Replicas replicas = new Replicas(cluster);
         List<Connection> clients = new ArrayList<>();
         try (TcpBalancer balancer = new TcpBalancer(replicas.servers(), Duration.ofSeconds(30))) {
-            List<Statement> statements = new ArrayList<>();
-            List<CompletableFuture<String>> queries = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            Map<String, List<Connection>> onReplica = new java.util.TreeMap<>();
+            for (int i = 0; i < 5; i++) {
                 Connection c = connect(balancer);
                 clients.add(c);
-                Statement s = c.createStatement();
-                statements.add(s);
-                queries.add(threads.supply(() -> {
+                onReplica.computeIfAbsent(replicas.nameOf(Replicas.askPort(c)), k -> new ArrayList<>()).add(c);
+            }
+            Map<String, Long> sessions = replicas.sessions(CLIENT);
+            assertThat(sessions.values()).as("five connections, least connections first: two, two and one, by"
+                    + " pg_stat_activity (%s)", Replicas.describe(sessions)).containsExactlyInAnyOrder(2L, 2L, 1L);
+            String fewest = sessions.entrySet().stream().filter(e -> e.getValue() == 1L).findFirst().orElseThrow()
+                    .getKey();
+            // A cancel request routed like a new connection goes to `fewest` (the only replica with one session),
+            // which runs no query: each query below runs on one of the other two.
+            for (String busy : onReplica.keySet().stream().filter(n -> !n.equals(fewest)).toList()) {
+                Statement s = onReplica.get(busy).get(0).createStatement();
+                CompletableFuture<String> query = threads.supply(() -> {
                     try {
                         s.execute("SELECT pg_sleep(60)");
                         return "finished";
                     } catch (SQLException e) {
                         return e.getSQLState();
                     }
-                }));
-            }
-            Waits.until("each replica to run one pg_sleep for the clients", Duration.ofSeconds(10),
-                    () -> replicas.sessions(CLIENT).values().stream().allMatch(n -> n == 1)
-                            && sleeping(replicas).values().stream().allMatch(n -> n == 1));
+                });
+                Waits.until(busy + " to run the client's pg_sleep", Duration.ofSeconds(10),
+                        () -> sleeping(replicas).get(busy) == 1);
 
-            for (int i = 2; i >= 0; i--) {
-                statements.get(i).cancel();
-            }
+                s.cancel();
 
-            for (int i = 0; i < 3; i++) {
                 String outcome;
                 try {
-                    outcome = queries.get(i).get(8, TimeUnit.SECONDS);
+                    outcome = query.get(8, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw new AssertionError("query " + (i + 1) + " still runs 8 s after its cancel: the cancel"
+                    throw new AssertionError("the query on " + busy + " still runs 8 s after its cancel: the cancel"
                             + " request (a new connection carrying the session's process id and secret key) must go"
                             + " to the server that runs that session, which the balancer learns from the server's"
-                            + " BackendKeyData; still sleeping: " + sleeping(replicas));
+                            + " BackendKeyData, not to the one with the fewest connections (" + fewest + "); still"
+                            + " sleeping: " + sleeping(replicas));
                 }
                 assertThat(outcome).as("a cancelled query fails with query_canceled (57014)").isEqualTo("57014");
+                assertThat(sleeping(replicas).values()).as("no replica still runs a cancelled pg_sleep")
+                        .containsOnly(0L);
             }
-            assertThat(sleeping(replicas).values()).as("no replica still runs a cancelled pg_sleep").containsOnly(0L);
         } finally {
             closeAll(clients);
+            // A query whose cancel went astray sleeps on after its client left: end it, so that it does not
+            // count as a session in the next test.
+            for (PostgresNode r : replicas.all()) {
+                r.execute("/* dbkata */ SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        + " WHERE application_name = '" + CLIENT + "'");
+            }
         }
     }
 
@@ -206,12 +224,12 @@ class TcpBalancerTest {
     }
 
     /** Threads started since {@code before} and still alive, leaving out the driver's, the pools' and the wait's own. */
-    private static List<String> newThreads(Set<Thread> before) {
+    static List<String> newThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !before.contains(t))
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("PostgreSQL-JDBC") && !n.startsWith("HikariPool") && !n.startsWith("dbkata")
-                        && !n.startsWith("awaitility"))
+                        && !n.startsWith("awaitility") && !n.startsWith("junit-timeout"))
                 .toList();
     }
 
@@ -226,12 +244,17 @@ class TcpBalancerTest {
 
     /** An unmodified pgjdbc client pointed at the balancer (sslmode left at its default). */
     private static Connection connect(TcpBalancer balancer) throws SQLException {
+        return connect(balancer, 20);
+    }
+
+    /** The same, giving up on an answer after {@code socketTimeoutSeconds}. */
+    private static Connection connect(TcpBalancer balancer, int socketTimeoutSeconds) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
         props.setProperty("ApplicationName", CLIENT);
         props.setProperty("connectTimeout", "5");
         props.setProperty("loginTimeout", "5");
-        props.setProperty("socketTimeout", "20");
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + balancer.port() + "/postgres", props);
     }
 

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import dev.dbkata.testkit.PostgresCluster;
 import dev.dbkata.testkit.Task;
 import dev.dbkata.testkit.TestThreads;
+import dev.dbkata.testkit.Waits;
 import dev.dbkata.testkit.WithPostgresCluster;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * - weights ignored (plain round robin): 1:1:1 instead of 5:1:1;
  * - equal weights that do not give plain round robin;
  * - a picker that loses its place when a server leaves the candidates, or still picks it;
- * - a picker that is not thread-safe: seven threads must still get exactly 50:10:10.
+ * - a picker that is not thread-safe: seven threads must still get exactly 50:10:10, and a pick that
+ *   starts while another is half-way through its candidates must not lose that one's update.
  */
 @Task(id = "weighted-round-robin", title = "Smooth weighted round robin", points = 3)
 @WithPostgresCluster(replicas = 3)
@@ -141,6 +145,102 @@ class WeightedRoundRobinTest {
         assertThat(List.copyOf(seen.values())).as("70 requests from 7 threads with weights 5:1:1: every pick must see"
                 + " the scores the previous one left (one shared sequence); replicas ran %s", Replicas.describe(seen))
                 .containsExactly(50L, 10L, 10L);
+    }
+
+    @Test
+    @DisplayName("a pick that starts while another is half-way through its candidates does not lose its update")
+    void concurrentPicksLoseNothing(PostgresCluster cluster) throws Exception {
+        List<Server> servers = new Replicas(cluster).servers(5, 1, 1);
+        SmoothWeightedRoundRobin picker = new SmoothWeightedRoundRobin();
+        List<String> order = new ArrayList<>();
+        // Seven times: pick A stops on its second candidate; pick B starts meanwhile and either waits for A
+        // (a thread-safe picker) or runs to the end on the scores A is changing (one update is then lost).
+        for (int round = 1; round <= 7; round++) {
+            PausedCandidates paused = new PausedCandidates(servers);
+            Server[] chosen = new Server[2];
+            RuntimeException[] failed = new RuntimeException[2];
+            Thread a = new Thread(() -> pickInto(picker, paused, chosen, failed, 0), "pick-a-" + round);
+            Thread b = new Thread(() -> pickInto(picker, servers, chosen, failed, 1), "pick-b-" + round);
+            a.setDaemon(true);
+            b.setDaemon(true);
+            try {
+                a.start();
+                Waits.until("pick A to reach its second candidate", Duration.ofSeconds(10),
+                        () -> paused.reached.getCount() == 0 || !a.isAlive());
+                b.start();
+                Waits.until("pick B to finish, or to wait for pick A", Duration.ofSeconds(10),
+                        () -> !b.isAlive() || WAITING.contains(b.getState()));
+            } finally {
+                paused.release.countDown();
+            }
+            a.join(10_000);
+            b.join(10_000);
+            assertThat(a.isAlive() || b.isAlive()).as("two picks on one picker must both end").isFalse();
+            for (RuntimeException e : failed) {
+                if (e != null) {
+                    throw e;
+                }
+            }
+            order.add(chosen[0].name());
+            order.add(chosen[1].name());
+        }
+        for (int i = 0; i < 56; i++) {
+            order.add(picker.pick(servers, s -> 0).name());
+        }
+
+        assertThat(List.of(Collections.frequency(order, "replica1"), Collections.frequency(order, "replica2"),
+                Collections.frequency(order, "replica3")))
+                .as("70 picks with weights 5:1:1, the first 14 two at a time: a pick that runs while another is"
+                        + " half-way must wait for it (or retry), or it overwrites the other's scores and the"
+                        + " shares drift; picks: %s", order)
+                .containsExactly(50, 10, 10);
+        for (int start = 14; start < order.size(); start += 7) {
+            List<String> window = order.subList(start, start + 7);
+            assertThat(List.of(Collections.frequency(window, "replica1"), Collections.frequency(window, "replica2"),
+                    Collections.frequency(window, "replica3")))
+                    .as("after two full cycles the scores are back where they started, so picks %d-%d must be"
+                            + " 5:1:1; they went to %s (all picks: %s): concurrent picks lost an update",
+                            start + 1, start + 7, window, order)
+                    .containsExactly(5, 1, 1);
+        }
+    }
+
+    private static void pickInto(Picker picker, List<Server> candidates, Server[] chosen, RuntimeException[] failed,
+            int i) {
+        try {
+            chosen[i] = picker.pick(candidates, s -> 0);
+        } catch (RuntimeException e) {
+            failed[i] = e;
+        }
+    }
+
+    private static final java.util.Set<Thread.State> WAITING =
+            java.util.EnumSet.of(Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+
+    /** The candidates, as a list that holds its reader on the second one until released (once). */
+    private static final class PausedCandidates extends java.util.AbstractList<Server>
+            implements java.util.RandomAccess {
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final List<Server> servers;
+
+        PausedCandidates(List<Server> servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public Server get(int index) {
+            if (index == 1 && reached.getCount() > 0) {
+                reached.countDown();
+                LeastOutstandingTest.await(release);
+            }
+            return servers.get(index);
+        }
+
+        @Override
+        public int size() {
+            return servers.size();
+        }
     }
 
     static int longestRun(List<String> order, String name) {
