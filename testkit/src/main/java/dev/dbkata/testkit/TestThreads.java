@@ -43,6 +43,13 @@ public final class TestThreads implements Executor, AutoCloseable {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
+    /**
+     * How long a test that already failed waits for its steps. Its failure has said what went
+     * wrong; a step it left blocked (on a cut link, a lock it never released) only delays the
+     * verdict, most of all when a grader runs many wrong solutions one after the other.
+     */
+    static final Duration CLOSE_WAIT_AFTER_FAILURE = Duration.ofSeconds(2);
+
     private final String name;
     private final ThreadPoolExecutor pool;
 
@@ -104,6 +111,19 @@ public final class TestThreads implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Interrupts the steps still running and waits at most {@code wait} for them, without
+     * complaint: for a test that has already failed (the steps left blocked are daemon threads).
+     */
+    void closeAfterFailure(Duration wait) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public String toString() {
         return "threads of " + name;
@@ -127,7 +147,20 @@ public final class TestThreads implements Executor, AutoCloseable {
             // The store closes AutoCloseable values when the context (the test, or the class for
             // @BeforeAll) ends.
             return context.getStore(ExtensionContext.Namespace.create(TestThreads.class))
-                    .getOrComputeIfAbsent(TestThreads.class, key -> named(name), TestThreads.class);
+                    .getOrComputeIfAbsent(TestThreads.class, key -> new Held(named(name), context), Held.class)
+                    .threads();
+        }
+    }
+
+    /** The threads of one context, closed with it: briefly when the context has already failed. */
+    private record Held(TestThreads threads, ExtensionContext context) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (context.getExecutionException().isPresent()) {
+                threads.closeAfterFailure(CLOSE_WAIT_AFTER_FAILURE);
+            } else {
+                threads.close();
+            }
         }
     }
 }

@@ -57,6 +57,49 @@ class TestThreadsTest {
         }
     }
 
+    /** A failed test that leaves a step blocked, uninterruptibly (as one reading a silent socket). */
+    @ExtendWith(TestThreads.Extension.class)
+    static class FailsWithAStuckStep {
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+        @Test
+        void fails(TestThreads threads) throws Exception {
+            CountDownLatch started = new CountDownLatch(1);
+            threads.run(() -> {
+                started.countDown();
+                while (true) {
+                    try {
+                        if (RELEASE.await(30, TimeUnit.SECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException ignoredLikeABlockingRead) {
+                        // keeps waiting, as a thread in a socket read does
+                    }
+                }
+            });
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            throw new AssertionError("the lesson's message");
+        }
+    }
+
+    @Test
+    @DisplayName("a test that already failed keeps its own message: closing does not wait out 15 s for a step it left stuck")
+    void failedTestDoesNotWaitForStuckSteps() {
+        try {
+            var events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailsWithAStuckStep.class)).execute()
+                    .testEvents();
+            events.assertStatistics(stats -> stats.started(1).failed(1));
+            Throwable failure = events.failed().stream().findFirst().orElseThrow()
+                    .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                    .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
+            assertThat(failure).hasMessage("the lesson's message");
+            // A close that waited its full 15 s would have added "thread(s) ... still run" to it.
+            assertThat(failure.getSuppressed()).as("what closing the threads added to the failure").isEmpty();
+        } finally {
+            FailsWithAStuckStep.RELEASE.countDown();
+        }
+    }
+
     @Test
     @DisplayName("each test gets threads of its own, named after it, that run blocked steps side by side and are closed when it ends")
     void threadsBelongToTheTest() {
