@@ -43,10 +43,22 @@ final class ExerciseJvm {
     private final Duration perExercise;
     private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final boolean stopAtFirstFailedCheck;
+
     ExerciseJvm(String backend, Duration perTest, Duration perExercise) {
+        this(backend, perTest, perExercise, false);
+    }
+
+    /**
+     * @param stopAtFirstFailedCheck end the run at the first test that fails a check, the rest
+     *                               reported as not run: all {@code kata verify --mistakes} needs
+     *                               to know (never for grading, where every test counts)
+     */
+    ExerciseJvm(String backend, Duration perTest, Duration perExercise, boolean stopAtFirstFailedCheck) {
         this.backend = backend;
         this.perTest = perTest;
         this.perExercise = perExercise;
+        this.stopAtFirstFailedCheck = stopAtFirstFailedCheck;
     }
 
     /**
@@ -66,6 +78,7 @@ final class ExerciseJvm {
                 "-Dkata.backend=" + backend, "-Dfile.encoding=UTF-8",
                 // kata ... -v: the tests' own backend messages in full too (KATA_VERBOSE is inherited anyway).
                 "-D" + Terminal.VERBOSE_PROPERTY + "=" + (Boolean.getBoolean(Terminal.VERBOSE_PROPERTY) ? "true" : ""),
+                "-D" + ExerciseRunner.STOP_AT_FIRST_FAILED_CHECK + "=" + stopAtFirstFailedCheck,
                 "-cp", String.join(File.pathSeparator, classpath),
                 ExerciseRunner.class.getName(), testClasses.toString(), Long.toString(Math.max(1, perTest.toSeconds()))));
         if (!only.isEmpty()) {

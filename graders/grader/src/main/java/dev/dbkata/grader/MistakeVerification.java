@@ -114,7 +114,8 @@ final class MistakeVerification {
         }
         String backend = Grader.chooseBackend(progress);
         SourceCompiler compiler = new SourceCompiler();
-        ExerciseJvm jvm = new ExerciseJvm(backend, perTest, perExercise);
+        // A mistake is caught by its first failed check: the task's other tests need not run.
+        ExerciseJvm jvm = new ExerciseJvm(backend, perTest, perExercise, true);
         GradingWorkspace workspace = GradingWorkspace.create(progress);
         Thread cleanUp = Grader.cleanUpOnExit(jvm, workspace);
         long start = System.nanoTime();

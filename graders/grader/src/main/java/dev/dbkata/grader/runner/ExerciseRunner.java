@@ -48,6 +48,11 @@ public final class ExerciseRunner {
     static final String OBSERVED_PRINT = "dbkata.observed.print";
     /** The keys of the testkit's report entry: {@code count}, then {@code N.node}, {@code N.role}, {@code N.sql}. */
     static final String OBSERVED_PREFIX = "dbkata.observed.";
+    /**
+     * The system property that ends the run at the first test failing a check ({@code kata
+     * verify --mistakes}: a mistake is caught by then); the tests not run yet are reported skipped.
+     */
+    public static final String STOP_AT_FIRST_FAILED_CHECK = "kata.stopAtFirstFailedCheck";
 
     private ExerciseRunner() {
     }
@@ -71,17 +76,28 @@ public final class ExerciseRunner {
         ProcessHandle.current().parent().ifPresent(grader -> grader.onExit().thenRun(() -> System.exit(3)));
         List<String> only = args.length == 3 ? Arrays.stream(args[2].split(",")).filter(c -> !c.isBlank()).toList()
                 : List.of();
-        int code = run(log, Path.of(args[0]), Integer.parseInt(args[1]), only);
+        // Read before any test code runs: the code under test cannot turn it on.
+        boolean stopAtFirstFailedCheck = Boolean.getBoolean(STOP_AT_FIRST_FAILED_CHECK);
+        int code = run(log, Path.of(args[0]), Integer.parseInt(args[1]), only, stopAtFirstFailedCheck);
         // Exits even when a timed-out test's thread is still spinning; shutdown hooks stop servers.
         System.exit(code);
     }
 
     static int run(EventLog log, Path testClasses, int secondsPerTest) {
-        return run(log, testClasses, secondsPerTest, List.of());
+        return run(log, testClasses, secondsPerTest, List.of(), false);
     }
 
     /** @param only the test classes to run (with their nested classes); empty: every test class found */
     static int run(EventLog log, Path testClasses, int secondsPerTest, List<String> only) {
+        return run(log, testClasses, secondsPerTest, only, false);
+    }
+
+    /**
+     * @param only                   the test classes to run (with their nested classes); empty: every test class found
+     * @param stopAtFirstFailedCheck end the JVM once a test failed a check, the others reported skipped
+     */
+    static int run(EventLog log, Path testClasses, int secondsPerTest, List<String> only,
+            boolean stopAtFirstFailedCheck) {
         List<? extends DiscoverySelector> selectors = only.isEmpty() ? selectClasspathRoots(Set.of(testClasses))
                 : only.stream().map(name -> selectClass(name)).toList();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -103,7 +119,7 @@ public final class ExerciseRunner {
         }
         OutputCapture output = new OutputCapture();
         output.install();
-        launcher.execute(plan, new Listener(log, output));
+        launcher.execute(plan, new Listener(log, output, stopAtFirstFailedCheck));
         log.write("done");
         return 0;
     }
@@ -133,11 +149,13 @@ public final class ExerciseRunner {
         private final Set<String> finished = new HashSet<>();
         private final Map<String, Long> started = new ConcurrentHashMap<>();
         private final Map<String, List<Map<String, String>>> observed = new ConcurrentHashMap<>();
+        private final boolean stopAtFirstFailedCheck;
         private TestPlan plan;
 
-        Listener(EventLog log, OutputCapture output) {
+        Listener(EventLog log, OutputCapture output, boolean stopAtFirstFailedCheck) {
             this.log = log;
             this.output = output;
+            this.stopAtFirstFailedCheck = stopAtFirstFailedCheck;
         }
 
         @Override
@@ -195,10 +213,26 @@ public final class ExerciseRunner {
             }
             if (test.isTest()) {
                 finish(test, status, message, cause);
+                if (stopAtFirstFailedCheck && "failed".equals(status) && "check".equals(cause)) {
+                    stopHere();
+                }
             } else if (!"passed".equals(status)) {
                 // A class whose set-up failed never ran its tests: they share its fate.
                 finishAll(test, status, message, cause);
             }
+        }
+
+        /**
+         * Reports every test not run yet as skipped, ends the log and the JVM: its shutdown hooks
+         * stop the servers, as at the end of any run.
+         */
+        private void stopHere() {
+            for (TestIdentifier root : plan.getRoots()) {
+                plan.getDescendants(root).stream().filter(TestIdentifier::isTest).forEach(rest -> finish(rest, "skipped",
+                        "not run: an earlier test already failed a check (kata verify --mistakes stops there)", null));
+            }
+            log.write("done");
+            System.exit(0);
         }
 
         private void finishAll(TestIdentifier container, String status, String message, String cause) {
