@@ -57,6 +57,9 @@ class ConnectionPoolTest {
     private static final int LIMIT = 6;
     private static final int REQUESTS = 200;
 
+    /** One request's statement: a few milliseconds on the server, as a real page takes (pgjdbc sends ? as $1). */
+    private static final String REQUEST_SQL = "SELECT ?::int FROM pg_sleep(0.01)";
+
     @BeforeEach
     void createRole(PostgresNode node) {
         AppRole.create(node);
@@ -76,7 +79,7 @@ class ConnectionPoolTest {
             sampler.scheduleWithFixedDelay(() -> {
                 try {
                     seen.add(ServerViews.sessionsOf(look, APP));
-                    running.add(ServerViews.activeSessionsOf(look, APP));
+                    running.add(ServerViews.activeSessionsOf(look, APP, "FROM pg_sleep(0.01)"));
                 } catch (SQLException e) {
                     seen.add(-1);
                 }
@@ -91,7 +94,7 @@ class ConnectionPoolTest {
                     go.await();
                     // A request that takes a few milliseconds on the server, as a real page does.
                     return service.execute(c -> {
-                        try (PreparedStatement s = c.prepareStatement("SELECT ?::int FROM pg_sleep(0.01)")) {
+                        try (PreparedStatement s = c.prepareStatement(REQUEST_SQL)) {
                             s.setInt(1, user);
                             try (ResultSet rs = s.executeQuery()) {
                                 rs.next();
@@ -137,7 +140,8 @@ class ConnectionPoolTest {
                 .isGreaterThan(1);
         int peakRunning = activeSamples.stream().mapToInt(Integer::intValue).max().orElse(0);
         assertThat(peakRunning)
-                .as("the most requests the server ran at once for the app (pg_stat_activity, state = 'active'), in %d"
+                .as("the most requests the server ran at once for the app (pg_stat_activity, state = 'active' running the"
+                        + " request's statement), in %d"
                         + " samples: with %d pooled connections, several 10 ms requests should run side by side. Only one"
                         + " at a time means they take turns: a lock (synchronized) around execute() serialises them,"
                         + " and the pool is thread-safe without it", activeSamples.size(), LIMIT)

@@ -56,11 +56,16 @@ final class ServerViews {
         }
     }
 
-    /** Sessions of {@code name} running a statement right now ({@code state = 'active'}). */
-    static int activeSessionsOf(Connection c, String applicationName) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state = 'active'")) {
+    /**
+     * Sessions of {@code name} running a statement that contains {@code marker} right now
+     * ({@code state = 'active'}). Only the request's own statement counts: a pool's housekeeping
+     * (a new connection's validation, say) is also briefly active, beside a single request.
+     */
+    static int activeSessionsOf(Connection c, String applicationName, String marker) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE application_name = ? AND state = 'active' AND strpos(query, ?) > 0")) {
             s.setString(1, applicationName);
+            s.setString(2, marker);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
